@@ -1,0 +1,80 @@
+import { allow, deny, rule, shield } from 'graphql-shield';
+import type { IRules } from 'graphql-shield';
+import type { GraphQLSchema } from 'graphql';
+import type { GraphQLContext } from '../context.js';
+import { ForbiddenError, UnauthenticatedError } from '../errors.js';
+import type { Role } from '../generated/prisma/enums.js';
+import { roleSatisfies } from './principal.js';
+import { readAccessRequirements, type AccessRequirement } from './readAccessRequirements.js';
+
+function unauthenticatedFor(context: GraphQLContext): UnauthenticatedError {
+  if (context.principal.kind === 'invalid') {
+    return new UnauthenticatedError(`Invalid token: ${context.principal.reason}`);
+  }
+  return new UnauthenticatedError();
+}
+
+// The rules read only the principal, never arguments, so the `contextual`
+// cache (one evaluation per request) is safe.
+const isCollector = rule('isCollector', { cache: 'contextual' })((_parent, _args, context: GraphQLContext) => {
+  const { principal } = context;
+  if (principal.kind === 'collector') {
+    return true;
+  }
+  if (principal.kind === 'user') {
+    return new ForbiddenError('Forbidden: only a collector token may call this operation');
+  }
+  return unauthenticatedFor(context);
+});
+
+function hasRole(required: Role) {
+  return rule(`hasRole${required}`, { cache: 'contextual' })((_parent, _args, context: GraphQLContext) => {
+    const { principal } = context;
+    if (principal.kind === 'user') {
+      return roleSatisfies(principal.role, required)
+        ? true
+        : new ForbiddenError(`Forbidden: this operation requires the ${required} role or above`);
+    }
+    if (principal.kind === 'collector') {
+      return new ForbiddenError('Forbidden: a collector token cannot call this operation');
+    }
+    return unauthenticatedFor(context);
+  });
+}
+
+const roleRules = { ADMIN: hasRole('ADMIN'), USER: hasRole('USER'), VIEWER: hasRole('VIEWER') };
+
+function ruleFor(requirement: AccessRequirement) {
+  switch (requirement.kind) {
+    case 'public':
+    case 'inherited':
+      return allow;
+    case 'collector':
+      return isCollector;
+    case 'role':
+      return roleRules[requirement.role];
+  }
+}
+
+/**
+ * Builds the graphql-shield middleware from the access directives in the
+ * schema. Fields absent from the rule tree fall back to deny. External
+ * errors are allowed through so that resolver errors keep their codes
+ * instead of becoming "Not Authorised!".
+ */
+export function buildPermissions(schema: GraphQLSchema) {
+  const requirements = readAccessRequirements(schema);
+  const tree: IRules = {};
+  for (const [typeName, fields] of Object.entries(requirements)) {
+    tree[typeName] = Object.fromEntries(
+      Object.entries(fields).map(([fieldName, requirement]) => [fieldName, ruleFor(requirement)]),
+    );
+  }
+
+  return shield(tree, {
+    fallbackRule: deny,
+    fallbackError: () => new ForbiddenError('Forbidden: this field has no access rule'),
+    allowExternalErrors: true,
+    debug: false,
+  });
+}

@@ -1,0 +1,20 @@
+import type { Role } from '../generated/prisma/enums.js';
+
+/**
+ * Who sent a request, decided once from the Authorization header. An
+ * invalid token does not fail the request by itself: public operations still
+ * work, and protected ones report why the token was rejected.
+ */
+export type Principal =
+  | { kind: 'anonymous' }
+  | { kind: 'invalid'; reason: string }
+  | { kind: 'user'; userId: string; role: Role }
+  | { kind: 'collector'; collectorId: string };
+
+/** Roles from most to least privileged. */
+export const ROLE_ORDER: readonly Role[] = ['ADMIN', 'USER', 'VIEWER'];
+
+/** Whether `held` is `required` or a role above it. */
+export function roleSatisfies(held: Role, required: Role): boolean {
+  return ROLE_ORDER.indexOf(held) <= ROLE_ORDER.indexOf(required);
+}

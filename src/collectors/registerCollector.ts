@@ -1,0 +1,67 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Services } from '../services.js';
+import { BadUserInputError, ConflictError, UnauthenticatedError } from '../errors.js';
+import { isUniqueViolation } from '../db/prismaErrors.js';
+
+/** RFC 1123 host name, also allowing "_" as many internal names do. */
+const HOSTNAME = /^(?=.{1,255}$)[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$/;
+const MAX_DESCRIPTION_LENGTH = 1000;
+
+export interface CollectorRegistration {
+  collectorId: string;
+  token: string;
+  expiresAt: Date;
+}
+
+/** Compares in constant time; hashing first makes unequal lengths safe to compare. */
+function secretsEqual(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function checkInput(input: { hostname: string; description?: string | null }): { hostname: string; description: string | null } {
+  if (!HOSTNAME.test(input.hostname)) {
+    throw new BadUserInputError('hostname must be a valid host name of 1 to 255 characters', 'input.hostname');
+  }
+  const description = input.description ?? null;
+  if (description !== null && (description.length > MAX_DESCRIPTION_LENGTH || description.includes('\u0000'))) {
+    throw new BadUserInputError(`description must be at most ${MAX_DESCRIPTION_LENGTH} characters without NUL`, 'input.description');
+  }
+  // Host names are case-insensitive, so "DB1" and "db1" are one collector.
+  return { hostname: input.hostname.toLowerCase().replace(/\.$/, ''), description };
+}
+
+/** Registers a collector if the registration secret matches, and returns its token. */
+export async function registerCollector(
+  services: Services,
+  input: { hostname: string; description?: string | null },
+  presentedSecret: string | undefined,
+  logger: FastifyBaseLogger,
+): Promise<CollectorRegistration> {
+  if (presentedSecret === undefined) {
+    logger.warn({ event: 'register_collector', outcome: 'failure', reason: 'missing secret' }, 'collector registration rejected');
+    throw new UnauthenticatedError('Missing X-Registration-Secret header');
+  }
+  if (!secretsEqual(presentedSecret, services.config.registrationSecret)) {
+    logger.warn({ event: 'register_collector', outcome: 'failure', reason: 'wrong secret' }, 'collector registration rejected');
+    throw new UnauthenticatedError('Invalid registration secret');
+  }
+  const checked = checkInput(input);
+
+  let collector;
+  try {
+    collector = await services.prisma.collector.create({ data: checked });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      logger.warn({ event: 'register_collector', outcome: 'failure', hostname: checked.hostname, reason: 'hostname taken' }, 'collector registration rejected');
+      throw new ConflictError(`A collector with hostname "${checked.hostname}" is already registered`);
+    }
+    throw error;
+  }
+
+  const signed = services.tokens.sign('collector', collector.id);
+  logger.info({ event: 'register_collector', outcome: 'success', collectorId: collector.id, hostname: checked.hostname }, 'collector registered');
+  return { collectorId: collector.id, token: signed.token, expiresAt: signed.expiresAt };
+}

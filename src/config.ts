@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { resolve } from 'node:path';
+import { parseDuration } from './config/parseDuration.js';
+import { resolveSecrets, type SecretName } from './config/resolveSecrets.js';
+import { ConfigError } from './config/ConfigError.js';
+
+export { ConfigError };
+
+/**
+ * The complete, checked configuration. This module is the only place that
+ * reads process.env, so request paths never need fallbacks.
+ */
+export interface Config {
+  environment: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  /** PostgreSQL connection string; undefined selects embedded PGlite. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  jwtSecret: string;
+  registrationSecret: string;
+  /** Lifetimes in seconds. */
+  jwtExpiresIn: number;
+  refreshTokenExpiresIn: number;
+  collectorTokenExpiresIn: number;
+  adminUsername: string | undefined;
+  adminPassword: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Files that development secrets were read from or written to. */
+  generatedSecretFiles: string[];
+}
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+const durationSchema = (variable: string, fallback: string) =>
+  optionalText.transform((value, context) => {
+    const seconds = parseDuration(value ?? fallback);
+    if (seconds === undefined) {
+      context.addIssue({
+        code: 'custom',
+        message: `${variable} must be a duration such as 900, 15m, 24h or 30d, got "${value}"`,
+      });
+      return z.NEVER;
+    }
+    return seconds;
+  });
+
+const environmentSchema = z.object({
+  ENVIRONMENT: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: optionalText.pipe(
+    z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgresql://').optional(),
+  ),
+  DATA_DIR: z.string().min(1).default('./data'),
+  JWT_SECRET: optionalText,
+  REGISTRATION_SECRET: optionalText,
+  JWT_EXPIRES_IN: durationSchema('JWT_EXPIRES_IN', '24h'),
+  REFRESH_TOKEN_EXPIRES_IN: durationSchema('REFRESH_TOKEN_EXPIRES_IN', '30d'),
+  COLLECTOR_TOKEN_EXPIRES_IN: durationSchema('COLLECTOR_TOKEN_EXPIRES_IN', '90d'),
+  ADMIN_USERNAME: optionalText,
+  ADMIN_PASSWORD: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+});
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`)
+    .join('; ');
+}
+
+/**
+ * Reads and validates the configuration from environment variables. In
+ * development, missing secrets are generated once and kept under DATA_DIR;
+ * in production a missing or weak secret is a ConfigError naming the variable.
+ */
+export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<Config> {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(`invalid configuration: ${describeIssues(parsed.error)}`);
+  }
+  const values = parsed.data;
+  const dataDir = values.DATA_DIR === ':memory:' ? ':memory:' : resolve(values.DATA_DIR);
+
+  const provided: Partial<Record<SecretName, string>> = {
+    JWT_SECRET: values.JWT_SECRET,
+    REGISTRATION_SECRET: values.REGISTRATION_SECRET,
+  };
+  const secrets = await resolveSecrets(provided, { environment: values.ENVIRONMENT, dataDir });
+
+  if (values.ENVIRONMENT === 'production' && values.ADMIN_PASSWORD !== undefined && values.ADMIN_USERNAME === undefined) {
+    throw new ConfigError('ADMIN_PASSWORD is set but ADMIN_USERNAME is missing');
+  }
+
+  return {
+    environment: values.ENVIRONMENT,
+    port: values.PORT,
+    host: values.HOST,
+    databaseUrl: values.DATABASE_URL,
+    dataDir,
+    jwtSecret: secrets.values.JWT_SECRET,
+    registrationSecret: secrets.values.REGISTRATION_SECRET,
+    jwtExpiresIn: values.JWT_EXPIRES_IN,
+    refreshTokenExpiresIn: values.REFRESH_TOKEN_EXPIRES_IN,
+    collectorTokenExpiresIn: values.COLLECTOR_TOKEN_EXPIRES_IN,
+    adminUsername: values.ADMIN_USERNAME,
+    adminPassword: values.ADMIN_PASSWORD,
+    logLevel: values.LOG_LEVEL ?? (values.ENVIRONMENT === 'test' ? 'silent' : 'info'),
+    generatedSecretFiles: secrets.files,
+  };
+}

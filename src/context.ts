@@ -1,0 +1,16 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Principal } from './auth/principal.js';
+import type { Services } from './services.js';
+
+/** What every resolver receives. Built once per request by createContext. */
+export interface GraphQLContext {
+  requestId: string;
+  /** Child logger carrying the request id. */
+  logger: FastifyBaseLogger;
+  principal: Principal;
+  /** Address of the TCP peer. */
+  clientAddress: string;
+  /** Value of the X-Registration-Secret header, when sent. */
+  registrationSecret: string | undefined;
+  services: Services;
+}

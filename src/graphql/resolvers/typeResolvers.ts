@@ -1,0 +1,34 @@
+import type { Resolvers } from '../../generated/graphql.js';
+import { readServerSummary } from '../../metrics/readServerSummary.js';
+import { readTimeseries } from '../../metrics/readTimeseries.js';
+import { readServerConfig } from '../../servers/serverConfig.js';
+
+/** Resolvers of object types whose fields need more than their row. */
+export const typeResolvers: Pick<Resolvers, 'Server' | 'Collector' | 'Alert'> = {
+  Server: {
+    async collector(server, _args, { services }) {
+      return services.prisma.collector.findUniqueOrThrow({ where: { id: server.collectorId } });
+    },
+    summary(server, _args, { services }) {
+      return readServerSummary(services.prisma, server.id);
+    },
+    timeseries(server, args, { services }) {
+      return readTimeseries(services.prisma, { serverId: server.id, ...args });
+    },
+    config(server, _args, { services }) {
+      return readServerConfig(services.prisma, server.id);
+    },
+  },
+
+  Collector: {
+    servers(collector, _args, { services }) {
+      return services.prisma.monitoredServer.findMany({ where: { collectorId: collector.id }, orderBy: { host: 'asc' } });
+    },
+  },
+
+  Alert: {
+    server(alert, _args, { services }) {
+      return services.prisma.monitoredServer.findUniqueOrThrow({ where: { id: alert.serverId } });
+    },
+  },
+};

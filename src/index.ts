@@ -1,0 +1,45 @@
+import { loadConfig, ConfigError } from './config.js';
+import { createLogger } from './logger.js';
+import { openDatabase } from './db/openDatabase.js';
+import { createServices } from './services.js';
+import { ensureInitialAdmin } from './users/ensureInitialAdmin.js';
+import { buildApp } from './http/buildApp.js';
+
+/** Starts the API: configuration, database and migrations, first admin, HTTP. */
+async function main(): Promise<void> {
+  const config = await loadConfig();
+  const logger = createLogger(config);
+  for (const file of config.generatedSecretFiles) {
+    logger.info({ file }, 'development secrets loaded from file');
+  }
+
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  logger.info({ database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database ready');
+  const services = createServices(config, database.prisma);
+  await ensureInitialAdmin(database.prisma, config, logger);
+
+  const { fastify } = await buildApp(services, logger);
+  const address = await fastify.listen({ port: config.port, host: config.host });
+  logger.info({ address: `${address}/graphql`, environment: config.environment }, 'server started');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, 'server stopping');
+    await fastify.close();
+    await database.close();
+    logger.info('server stopped');
+  };
+  process.once('SIGINT', (signal) => void stop(signal));
+  process.once('SIGTERM', (signal) => void stop(signal));
+}
+
+main().catch((error: unknown) => {
+  // The logger may not exist yet, so start-up failures go to stderr directly.
+  const message = error instanceof ConfigError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error);
+  process.stderr.write(`pganalytics: start-up failed: ${message}\n`);
+  process.exit(1);
+});
