@@ -10,7 +10,15 @@ function singleHeader(value: string | string[] | undefined): string | undefined 
 /** Returns Apollo's context function: authenticates each request once. */
 export function createContext(services: Services) {
   return async (request: FastifyRequest): Promise<GraphQLContext> => {
-    const principal = await authenticateRequest(singleHeader(request.headers.authorization), services.tokens, services.prisma);
+    let principal;
+    try {
+      principal = await authenticateRequest(singleHeader(request.headers.authorization), services.tokens, services.prisma);
+    } catch (error) {
+      // Apollo answers 500 and formatError masks the message; the error
+      // plugin never sees context failures, so they are logged here.
+      request.log.error({ err: error }, 'unexpected error');
+      throw error;
+    }
     if (principal.kind === 'invalid') {
       request.log.warn({ event: 'authenticate', reason: principal.reason }, 'bearer token rejected');
     }

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { TestServer, type TestUser } from './helpers/testServer.js';
+import { PUSH_METRICS, snapshotFixture } from './helpers/snapshotFixture.js';
+import { buildSchema } from '../src/graphql/buildSchema.js';
+import { readAccessRequirements } from '../src/auth/readAccessRequirements.js';
+
+type Caller = 'anonymous' | 'VIEWER' | 'USER' | 'ADMIN' | 'collector';
+type Access = 'public' | 'collector' | 'VIEWER' | 'USER' | 'ADMIN';
+
+interface Case {
+  access: Access;
+  query: string;
+  variables: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+  headers?: () => Record<string, string>;
+}
+
+const CALLERS: Caller[] = ['anonymous', 'VIEWER', 'USER', 'ADMIN', 'collector'];
+const ROLE_RANK: Record<string, number> = { ADMIN: 0, USER: 1, VIEWER: 2 };
+
+/** What each caller must get for a field that requires `access`. */
+function expectedCode(access: Access, caller: Caller): string | undefined {
+  if (access === 'public') {
+    return undefined;
+  }
+  if (caller === 'anonymous') {
+    return 'UNAUTHENTICATED';
+  }
+  if (access === 'collector') {
+    return caller === 'collector' ? undefined : 'FORBIDDEN';
+  }
+  if (caller === 'collector') {
+    return 'FORBIDDEN';
+  }
+  return ROLE_RANK[caller]! <= ROLE_RANK[access]! ? undefined : 'FORBIDDEN';
+}
+
+describe('access by role for every protected field', () => {
+  let server: TestServer;
+  let users: Record<'VIEWER' | 'USER' | 'ADMIN', TestUser>;
+  let collector: { collectorId: string; token: string };
+  let serverId: string;
+
+  beforeAll(async () => {
+    server = await TestServer.start();
+    users = {
+      VIEWER: await server.createUser('VIEWER'),
+      USER: await server.createUser('USER'),
+      ADMIN: await server.createUser('ADMIN'),
+    };
+    collector = await server.registerCollector();
+    const pushed = await server.graphql<{ pushMetrics: { serverId: string } }>(
+      PUSH_METRICS, { input: snapshotFixture(collector.collectorId) }, { token: collector.token },
+    );
+    serverId = pushed.body.data!.pushMetrics.serverId;
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const cases: Record<string, Case> = {
+    'Query.me': { access: 'VIEWER', query: '{ me { id } }', variables: () => ({}) },
+    'Query.servers': { access: 'VIEWER', query: '{ servers { id } }', variables: () => ({}) },
+    'Query.server': { access: 'VIEWER', query: 'query ($id: ID!) { server(id: $id) { id } }', variables: () => ({ id: serverId }) },
+    'Query.alerts': { access: 'VIEWER', query: '{ alerts { nodes { id } } }', variables: () => ({}) },
+    'Query.config': { access: 'VIEWER', query: 'query ($id: ID!) { config(serverId: $id) { intervalSeconds } }', variables: () => ({ id: serverId }) },
+    'Query.collectors': { access: 'ADMIN', query: '{ collectors { id } }', variables: () => ({}) },
+    'Query.users': { access: 'ADMIN', query: '{ users { id } }', variables: () => ({}) },
+    'Server.collector': { access: 'ADMIN', query: 'query ($id: ID!) { server(id: $id) { id collector { id } } }', variables: () => ({ id: serverId }) },
+    'Mutation.login': {
+      access: 'public',
+      query: 'mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }',
+      variables: () => ({ u: users.VIEWER.username, p: users.VIEWER.password }),
+    },
+    'Mutation.refreshToken': {
+      access: 'public',
+      query: 'mutation ($t: String!) { refreshToken(refreshToken: $t) { token } }',
+      variables: async () => {
+        const login = await server.graphql<{ login: { refreshToken: string } }>(
+          'mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { refreshToken } }',
+          { u: users.VIEWER.username, p: users.VIEWER.password },
+        );
+        return { t: login.body.data!.login.refreshToken };
+      },
+    },
+    'Mutation.registerCollector': {
+      access: 'public',
+      query: 'mutation ($input: RegisterCollectorInput!) { registerCollector(input: $input) { collectorId } }',
+      variables: () => ({ input: { hostname: `matrix-${randomUUID().slice(0, 8)}` } }),
+      headers: () => ({ 'x-registration-secret': server.config.registrationSecret }),
+    },
+    'Mutation.pushMetrics': { access: 'collector', query: PUSH_METRICS, variables: () => ({ input: snapshotFixture(collector.collectorId) }) },
+    'Mutation.updateConfig': {
+      access: 'USER',
+      query: 'mutation ($id: ID!) { updateConfig(serverId: $id, input: { intervalSeconds: 30 }) { intervalSeconds } }',
+      variables: () => ({ id: serverId }),
+    },
+  };
+
+  it('covers every root field and every field with its own directive', () => {
+    const requirements = readAccessRequirements(buildSchema());
+    const guarded = Object.entries(requirements).flatMap(([type, fields]) =>
+      Object.entries(fields)
+        .filter(([, requirement]) => ['Query', 'Mutation'].includes(type) || requirement.kind !== 'inherited')
+        .map(([field]) => `${type}.${field}`),
+    );
+    expect(Object.keys(cases).sort()).toEqual(guarded.sort());
+
+    for (const [name, testCase] of Object.entries(cases)) {
+      const [type, field] = name.split('.') as [string, string];
+      const requirement = requirements[type]![field]!;
+      const declared = requirement.kind === 'role' ? requirement.role : requirement.kind;
+      expect(`${name}: ${declared}`).toBe(`${name}: ${testCase.access}`);
+    }
+  });
+
+  const table = Object.keys(cases).flatMap((name) => CALLERS.map((caller) => [name, caller] as const));
+
+  it.each(table)('%s as %s', async (name, caller) => {
+    const testCase = cases[name]!;
+    const token = caller === 'anonymous' ? undefined : caller === 'collector' ? collector.token : users[caller].token;
+    const response = await server.graphql(testCase.query, await testCase.variables(), { token, headers: testCase.headers?.() });
+    const codes = (response.body.errors ?? []).map((error) => error.extensions?.['code']);
+    const expected = expectedCode(testCase.access, caller);
+
+    if (expected === undefined) {
+      expect(codes).toEqual([]);
+    } else {
+      expect(codes).toContain(expected);
+    }
+  });
+});
