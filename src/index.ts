@@ -10,11 +10,10 @@ async function main(): Promise<void> {
   const config = await loadConfig();
   const logger = createLogger(config);
   for (const file of config.generatedSecretFiles) {
-    logger.info({ file }, 'development secrets loaded from file');
+    logger.info({ file }, 'development secrets kept in file');
   }
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-  logger.info({ database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database ready');
   const services = createServices(config, database.prisma);
   await ensureInitialAdmin(database.prisma, config, logger);
 
