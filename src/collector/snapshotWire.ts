@@ -1,0 +1,101 @@
+/**
+ * JSON form of the GraphQL input PushMetricsInput, which a collector sends as
+ * the `input` variable of `pushMetrics`. Field names and meanings follow
+ * schema.graphql. BigInt values are decimal strings because JSON numbers lose
+ * precision past 2^53, and DateTime values are ISO 8601 strings with a time zone.
+ */
+
+/** One statistics snapshot of a PostgreSQL server. */
+export interface SnapshotWire {
+  /** Collector id, which must equal the id inside the collector token. */
+  collectorId: string;
+  /** UUID chosen by the collector. The API stores a repeated id only once. */
+  snapshotId: string;
+  /** Time the statistics were read (DateTime), at most 5 minutes in the future. */
+  collectedAt: string;
+  server: ServerIdentityWire;
+  /** One row per database from pg_stat_database. The API accepts at most 1000. */
+  databases: DatabaseStatsWire[];
+  activity: ActivityWire;
+  /** One row per lock mode and granted flag from pg_locks. The API accepts at most 100. */
+  locks: LockCountWire[];
+  /** One row per standby from pg_stat_replication. The API accepts at most 100. */
+  replication: ReplicationStatsWire[];
+}
+
+/** Identity and settings of the monitored server. */
+export interface ServerIdentityWire {
+  host: string;
+  port: number;
+  /** server_version, such as "16.4 (Debian 16.4-1)". */
+  version: string;
+  /** pg_control_system().system_identifier as a decimal string, or null when unreadable. */
+  systemIdentifier: string | null;
+  maxConnections: number;
+  /** pg_postmaster_start_time() (DateTime). */
+  startedAt: string | null;
+}
+
+/** Cumulative counters of one database. Every counter is a BigInt decimal string. */
+export interface DatabaseStatsWire {
+  datname: string;
+  xactCommit: string;
+  xactRollback: string;
+  blksRead: string;
+  blksHit: string;
+  tupReturned: string;
+  tupFetched: string;
+  tupInserted: string;
+  tupUpdated: string;
+  tupDeleted: string;
+  tempFiles: string;
+  tempBytes: string;
+  deadlocks: string;
+  conflicts: string;
+  /** Time of the last statistics reset (DateTime), or null when never reset. */
+  statsReset: string | null;
+  sizeBytes: string;
+  /** age(datfrozenxid), in transactions. */
+  frozenXidAge: string;
+}
+
+/** Connection counts by state from pg_stat_activity, client backends only. */
+export interface ActivityWire {
+  totalConnections: number;
+  active: number;
+  idle: number;
+  idleInTransaction: number;
+  idleInTransactionAborted: number;
+  fastpath: number;
+  disabled: number;
+  waitingOnLocks: number;
+  /** Age of the oldest open transaction in seconds, 0 when none is open. */
+  longestTransactionSeconds: number;
+  /** Run time of the longest running query in seconds, 0 when none runs. */
+  longestQuerySeconds: number;
+  /** Time in seconds of the longest idle-in-transaction session, 0 when none exists. */
+  longestIdleInTransactionSeconds: number;
+}
+
+/** Number of pg_locks rows with one lock mode and granted flag. */
+export interface LockCountWire {
+  mode: string;
+  granted: boolean;
+  count: number;
+}
+
+/** One standby from pg_stat_replication. Byte lags count from the primary's current WAL position. */
+export interface ReplicationStatsWire {
+  /** application_name, or the client address when the name is empty. */
+  standby: string;
+  clientAddr: string | null;
+  state: string;
+  syncState: string;
+  sentLagBytes: string;
+  writeLagBytes: string;
+  flushLagBytes: string;
+  replayLagBytes: string;
+  writeLagSeconds: number | null;
+  flushLagSeconds: number | null;
+  replayLagSeconds: number | null;
+}
