@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Principal } from './auth/principal.js';
 import type { Services } from './services.js';
 
-/** What every resolver receives. Built once per request by createContext. */
+/** Per-request values passed to every resolver, built once by createContext. */
 export interface GraphQLContext {
   requestId: string;
   /** Child logger carrying the request id. */

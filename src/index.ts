@@ -38,7 +38,12 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // The logger may not exist yet, so start-up failures go to stderr directly.
-  const message = error instanceof ConfigError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error);
+  let message = String(error);
+  if (error instanceof ConfigError) {
+    message = error.message;
+  } else if (error instanceof Error) {
+    message = error.stack ?? error.message;
+  }
   process.stderr.write(`pganalytics: start-up failed: ${message}\n`);
   process.exit(1);
 });

@@ -4,8 +4,8 @@ import type { Config } from './config.js';
 export type { Logger };
 
 /**
- * Paths that pino replaces with "[Redacted]". The server never logs these
- * values on purpose; the list guards against a future log call that passes a
+ * Paths that pino replaces with "[Redacted]". The server does not log these
+ * values on purpose. The list guards against a future log call that passes a
  * request, variables or a token object by mistake.
  */
 export const REDACTED_PATHS = [

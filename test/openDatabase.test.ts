@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openDatabase, type DatabaseLogger } from '../src/db/openDatabase.js';
+import { DataDirLockedError, LOCK_FILE } from '../src/db/acquireDataDirLock.js';
 import { databaseKinds, testDatabaseUrl } from './helpers/testDatabase.js';
 
 class RecordingLogger implements DatabaseLogger {
@@ -107,5 +108,30 @@ describe('openDatabase with PostgreSQL', () => {
       await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await admin.end();
     }
+  });
+});
+
+describe('embedded database folder lock', () => {
+  it('rejects a second process and frees the folder on close', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'pga-lock-'));
+    const first = await openDatabase({ dataDir });
+    try {
+      // A live process other than this one owns the lock: the parent of Jest.
+      await writeFile(join(dataDir, LOCK_FILE), String(process.ppid));
+      await expect(openDatabase({ dataDir })).rejects.toThrow(DataDirLockedError);
+      await expect(openDatabase({ dataDir })).rejects.toThrow(/in use by process/);
+      await writeFile(join(dataDir, LOCK_FILE), String(process.pid));
+    } finally {
+      await first.close();
+    }
+    await expect(readFile(join(dataDir, LOCK_FILE), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('takes over a lock left by a process that ended', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'pga-lock-'));
+    await writeFile(join(dataDir, LOCK_FILE), '999999999');
+    const database = await openDatabase({ dataDir });
+    expect(await readFile(join(dataDir, LOCK_FILE), 'utf8')).toBe(String(process.pid));
+    await database.close();
   });
 });

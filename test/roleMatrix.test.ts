@@ -118,7 +118,12 @@ describe('access by role for every protected field', () => {
 
   it.each(table)('%s as %s', async (name, caller) => {
     const testCase = cases[name]!;
-    const token = caller === 'anonymous' ? undefined : caller === 'collector' ? collector.token : users[caller].token;
+    let token: string | undefined;
+    if (caller === 'collector') {
+      token = collector.token;
+    } else if (caller !== 'anonymous') {
+      token = users[caller].token;
+    }
     const response = await server.graphql(testCase.query, await testCase.variables(), { token, headers: testCase.headers?.() });
     const codes = (response.body.errors ?? []).map((error) => error.extensions?.['code']);
     const expected = expectedCode(testCase.access, caller);

@@ -6,7 +6,7 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
 
 /**
  * Turns the Authorization header into a Principal. Access tokens become a
- * user and collector tokens a collector; a refresh token, a malformed header
+ * user and collector tokens a collector. A refresh token, a malformed header
  * or a token whose user or collector no longer exists becomes `invalid`.
  */
 export async function authenticateRequest(

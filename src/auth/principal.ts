@@ -1,8 +1,8 @@
 import type { Role } from '../generated/prisma/enums.js';
 
 /**
- * Who sent a request, decided once from the Authorization header. An
- * invalid token does not fail the request by itself: public operations still
+ * Sender of a request, decided once from the Authorization header. An
+ * invalid token does not fail the request by itself. Public operations still
  * work, and protected ones report why the token was rejected.
  */
 export type Principal =
@@ -14,7 +14,7 @@ export type Principal =
 /** Roles from most to least privileged. */
 export const ROLE_ORDER: readonly Role[] = ['ADMIN', 'USER', 'VIEWER'];
 
-/** Whether `held` is `required` or a role above it. */
+/** Checks whether `held` is `required` or a role above it. */
 export function roleSatisfies(held: Role, required: Role): boolean {
   return ROLE_ORDER.indexOf(held) <= ROLE_ORDER.indexOf(required);
 }

@@ -2,7 +2,7 @@ import { getDirective } from '@graphql-tools/utils';
 import { isObjectType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import type { Role } from '../generated/prisma/enums.js';
 
-/** Who may resolve one field, as declared by its access directive. */
+/** Access rule of one field, as declared by its access directive. */
 export type AccessRequirement =
   | { kind: 'public' }
   | { kind: 'collector' }

@@ -37,7 +37,7 @@ export interface SignedToken {
   jti: string;
 }
 
-/** Why verification failed, in words safe to send to the client. */
+/** Verification failure, with a reason safe to send to the client. */
 export class TokenRejectedError extends Error {
   override name = 'TokenRejectedError';
 }

@@ -102,14 +102,14 @@ export async function resolveSecrets(
   }
 
   // Keys with undefined values must not hide generated secrets when spread.
-  const given = Object.fromEntries(Object.entries(provided).filter(([, value]) => value !== undefined));
-  const missing = SECRET_NAMES.filter((name) => given[name] === undefined);
+  const providedValues = Object.fromEntries(Object.entries(provided).filter(([, value]) => value !== undefined));
+  const missing = SECRET_NAMES.filter((name) => providedValues[name] === undefined);
   if (missing.length === 0) {
-    return { values: given as Record<SecretName, string>, files: [] };
+    return { values: providedValues as Record<SecretName, string>, files: [] };
   }
   if (options.dataDir === ':memory:') {
     const generated = Object.fromEntries(missing.map((name) => [name, randomBytes(32).toString('base64url')]));
-    return { values: { ...generated, ...given } as Record<SecretName, string>, files: [] };
+    return { values: { ...generated, ...providedValues } as Record<SecretName, string>, files: [] };
   }
 
   const path = join(options.dataDir, 'secrets.json');
@@ -124,5 +124,5 @@ export async function resolveSecrets(
   }
   // writeFile keeps the mode of an existing file, so tighten it every time.
   await chmod(path, 0o600);
-  return { values: { ...stored, ...given } as Record<SecretName, string>, files: [path] };
+  return { values: { ...stored, ...providedValues } as Record<SecretName, string>, files: [path] };
 }

@@ -1,13 +1,13 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { applyMigrations, type MigrationLogger } from './migrator.js';
+import { acquireDataDirLock } from './acquireDataDirLock.js';
+import { packagePath } from '../packagePath.js';
 import { sqlRunnerFromPg, sqlRunnerFromPGlite, type SqlRunner } from './sqlRunner.js';
 
 export type DatabaseKind = 'postgresql' | 'pglite';
@@ -43,7 +43,7 @@ const SCHEMA_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * database. Raises MigrationError when the migrations cannot be applied.
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  const migrationsDir = findMigrationsDir();
+  const migrationsDir = packagePath('prisma', 'migrations');
   if (options.databaseUrl) {
     return openPostgres(options.databaseUrl, migrationsDir, options);
   }
@@ -110,12 +110,13 @@ async function migratePostgres(pool: pg.Pool, schema: string, migrationsDir: str
 async function openPGlite(migrationsDir: string, options: OpenDatabaseOptions): Promise<Database> {
   const inMemory = options.dataDir === ':memory:';
   let pglite: PGlite;
+  let releaseLock = async () => {};
   if (inMemory) {
     pglite = await PGlite.create();
   } else {
-    // NOTE: PGlite does not lock its files, so two processes must not open
-    // the same dataDir at once. The mode applies only when the folder is new.
+    // The mode applies only when the folder is new.
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+    releaseLock = await acquireDataDirLock(options.dataDir);
     pglite = await PGlite.create(join(options.dataDir, 'pglite'));
   }
 
@@ -123,6 +124,7 @@ async function openPGlite(migrationsDir: string, options: OpenDatabaseOptions): 
     await applyMigrations(sqlRunnerFromPGlite(pglite), { migrationsDir, logger: options.logger });
   } catch (error) {
     await pglite.close();
+    await releaseLock();
     throw error;
   }
 
@@ -135,23 +137,7 @@ async function openPGlite(migrationsDir: string, options: OpenDatabaseOptions): 
     async close() {
       await prisma.$disconnect();
       await pglite.close();
+      await releaseLock();
     },
   };
-}
-
-/**
- * Returns prisma/migrations of the package root, found as the nearest folder
- * above this file with a package.json. That works from src/db under ts-jest
- * and from dist/db after the build, whatever the working directory.
- */
-function findMigrationsDir(): string {
-  const start = dirname(fileURLToPath(import.meta.url));
-  for (let folder = start; ; folder = dirname(folder)) {
-    if (existsSync(join(folder, 'package.json'))) {
-      return join(folder, 'prisma', 'migrations');
-    }
-    if (dirname(folder) === folder) {
-      throw new Error(`No package.json found above ${start}, so prisma/migrations cannot be located.`);
-    }
-  }
 }

@@ -1,5 +1,5 @@
 /**
- * Whether an error is Prisma's unique constraint violation (P2002). Checked
+ * Checks whether an error is Prisma's unique constraint violation (P2002),
  * by code rather than class so that it also matches errors raised inside
  * interactive transactions and by driver adapters.
  */

@@ -1,5 +1,15 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
+function levelFor(status: number, error: Error | null): 'error' | 'warn' | 'info' {
+  if (error || status >= 500) {
+    return 'error';
+  }
+  if (status === 401 || status === 403) {
+    return 'warn';
+  }
+  return 'info';
+}
+
 /**
  * Fastify's request log lines, with the level chosen by outcome: error for
  * 5xx, warn for rejected credentials (401, 403), info otherwise. The URL is
@@ -12,7 +22,7 @@ export class RequestLogController extends LogController {
 
   override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
     const status = reply.statusCode;
-    const level = error || status >= 500 ? 'error' : status === 401 || status === 403 ? 'warn' : 'info';
+    const level = levelFor(status, error);
     const fields = {
       method: request.method,
       path: request.url.split('?')[0],

@@ -14,8 +14,8 @@ export function createContext(services: Services) {
     try {
       principal = await authenticateRequest(singleHeader(request.headers.authorization), services.tokens, services.prisma);
     } catch (error) {
-      // Apollo answers 500 and formatError masks the message; the error
-      // plugin never sees context failures, so they are logged here.
+      // Apollo returns 500 and formatError masks the message. Apollo does not pass
+      // context failures to the error plugin, so they are logged here.
       request.log.error({ err: error }, 'unexpected error');
       throw error;
     }

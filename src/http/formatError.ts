@@ -15,15 +15,6 @@ const REQUEST_ERROR_CODES = new Set([
 /** Codes that Apollo clients act on (automatic persisted queries), passed through unchanged. */
 const PROTOCOL_CODES = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
 
-/** Whether an error is expected: from the catalogue, or a request error of Apollo's. */
-export function isExpectedError(formatted: GraphQLFormattedError, error: unknown): boolean {
-  const code = formatted.extensions?.['code'];
-  return (
-    unwrapResolverError(error) instanceof ApiError ||
-    (typeof code === 'string' && (REQUEST_ERROR_CODES.has(code) || PROTOCOL_CODES.has(code)))
-  );
-}
-
 /**
  * Maps every error to a code from the catalogue. Request errors keep their
  * message and carry Apollo's own code as `reason`. Unexpected errors are

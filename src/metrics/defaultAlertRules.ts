@@ -39,7 +39,12 @@ function above(
   limits: { warning: number; critical: number },
   describe: (value: number) => string,
 ): AlertCheck {
-  const severity = value > limits.critical ? 'CRITICAL' : value > limits.warning ? 'WARNING' : null;
+  let severity: AlertSeverity | null = null;
+  if (value > limits.critical) {
+    severity = 'CRITICAL';
+  } else if (value > limits.warning) {
+    severity = 'WARNING';
+  }
   const threshold = severity === 'CRITICAL' ? limits.critical : limits.warning;
   return { rule, subject, severity, value, threshold, message: describe(value) };
 }

@@ -17,7 +17,7 @@ export interface SeriesWindow {
 const bucket = (step: number) =>
   Prisma.sql`to_timestamp(floor(extract(epoch FROM collected_at) / ${step}) * ${step})`;
 
-/** A value read directly from each snapshot, averaged per bucket. */
+/** Builds the query of a value read from each snapshot, averaged per bucket. */
 function gauge(table: 'activity_samples' | 'database_samples' | 'replication_samples', perSnapshot: string, w: SeriesWindow): Prisma.Sql {
   return Prisma.sql`
     WITH per_snapshot AS (
@@ -77,7 +77,7 @@ function ratio(numerator: string, denominator: string, w: SeriesWindow): Prisma.
     FROM deltas GROUP BY 1 HAVING sum(${Prisma.raw(denominator)}) > 0 ORDER BY 1`;
 }
 
-/** The SQL that computes one metric over a window. */
+/** Builds the SQL that computes one metric over a window. */
 export function timeseriesSql(metric: MetricName, w: SeriesWindow): Prisma.Sql {
   switch (metric) {
     case 'CONNECTIONS':

@@ -14,8 +14,8 @@ export const INITIAL_ADMIN_FILE = 'initial-admin-password.txt';
  * Creates the first admin when the database has no user. It uses
  * ADMIN_USERNAME (default "admin") and ADMIN_PASSWORD; outside production,
  * without a password, it generates one and writes it to a 0600 file in DATA_DIR, logging only
- * the file's path. In production without them it logs a warning and creates
- * nobody, so an operator adds users with the CLI.
+ * the file's path. In production without a password it logs a warning and creates
+ * no user, so an operator adds users with the CLI.
  */
 export async function ensureInitialAdmin(prisma: PrismaClient, config: Config, logger: Logger): Promise<void> {
   if ((await prisma.user.count()) > 0) {

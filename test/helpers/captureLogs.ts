@@ -22,7 +22,7 @@ export class LogCapture extends Writable {
     return this.lines.filter((line) => line['msg'] === message);
   }
 
-  /** All captured text, for scanning for secrets. */
+  /** Returns all captured text, for scanning for secrets. */
   text(): string {
     return this.raw.join('\n');
   }

@@ -18,7 +18,7 @@ export function databaseRow(datname: string, overrides: Partial<SnapshotWire['da
   };
 }
 
-/** A valid snapshot of a quiet server with one database, in the JSON form a collector sends. */
+/** Builds a valid snapshot of a quiet server with one database, in the JSON form a collector sends. */
 export function snapshotFixture(collectorId: string, overrides: Partial<SnapshotWire> = {}): SnapshotWire {
   return {
     collectorId,
