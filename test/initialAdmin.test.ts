@@ -1,0 +1,94 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, ConfigError } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { openDatabase } from '../src/db/openDatabase.js';
+import { ensureInitialAdmin, INITIAL_ADMIN_FILE } from '../src/users/ensureInitialAdmin.js';
+import { verifyPassword } from '../src/auth/passwords.js';
+import { LogCapture } from './helpers/captureLogs.js';
+
+async function withDatabase(env: Record<string, string>, check: (context: { dataDir: string; logs: LogCapture; run: () => Promise<void>; database: Awaited<ReturnType<typeof openDatabase>> }) => Promise<void>) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'pga-admin-'));
+  const config = await loadConfig({ DATA_DIR: dataDir, ...env });
+  const logs = new LogCapture();
+  const database = await openDatabase({ dataDir: ':memory:' });
+  try {
+    await check({ dataDir, logs, database, run: () => ensureInitialAdmin(database.prisma, config, createLogger({ logLevel: 'info' }, logs)) });
+  } finally {
+    await database.close();
+  }
+}
+
+describe('ensureInitialAdmin', () => {
+  it('generates a password into a 0600 file in development', async () => {
+    await withDatabase({ ENVIRONMENT: 'development' }, async ({ dataDir, logs, database, run }) => {
+      await run();
+      const file = join(dataDir, INITIAL_ADMIN_FILE);
+      const [username, password] = (await readFile(file, 'utf8')).split('\n');
+      const admin = await database.prisma.user.findUniqueOrThrow({ where: { username: username! } });
+
+      expect(admin.role).toBe('ADMIN');
+      expect(await verifyPassword(password!, admin.passwordHash)).toBe(true);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      expect(logs.find('initial admin created with a generated password')[0]).toMatchObject({ passwordFile: file });
+      expect(logs.text()).not.toContain(password);
+    });
+  });
+
+  it('uses ADMIN_USERNAME and ADMIN_PASSWORD', async () => {
+    await withDatabase({ ADMIN_USERNAME: 'root-admin', ADMIN_PASSWORD: 'correct horse battery' }, async ({ database, run }) => {
+      await run();
+      const admin = await database.prisma.user.findUniqueOrThrow({ where: { username: 'root-admin' } });
+      expect(await verifyPassword('correct horse battery', admin.passwordHash)).toBe(true);
+    });
+  });
+
+  it('does nothing when a user exists', async () => {
+    await withDatabase({ ADMIN_PASSWORD: 'correct horse battery' }, async ({ database, run }) => {
+      await database.prisma.user.create({ data: { username: 'someone', passwordHash: 'x', role: 'VIEWER' } });
+      await run();
+      expect(await database.prisma.user.count()).toBe(1);
+    });
+  });
+
+  it('reports a weak ADMIN_PASSWORD as a configuration error', async () => {
+    await withDatabase({ ADMIN_PASSWORD: 'short' }, async ({ run }) => {
+      await expect(run()).rejects.toThrow(ConfigError);
+      await expect(run()).rejects.toThrow(/ADMIN_PASSWORD/);
+    });
+  });
+});
+
+describe('users CLI', () => {
+  const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+
+  function cli(dataDir: string, args: string[], input = '') {
+    const result = spawnSync(tsx, ['src/cli/users.ts', ...args], {
+      input,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, DATA_DIR: dataDir, ENVIRONMENT: 'development' },
+    });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  it('creates and lists a user with the password from stdin', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'pga-cli-'));
+    const created = cli(dataDir, ['create', '--username', 'alice', '--role', 'viewer'], 'a long passphrase here\n');
+    expect(created).toMatchObject({ status: 0, stdout: 'created user alice with role VIEWER\n' });
+
+    const listed = cli(dataDir, ['list']);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toMatch(/^alice\tVIEWER\t/);
+  });
+
+  it('rejects a short password and an unknown role', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'pga-cli-'));
+    expect(cli(dataDir, ['create', '--username', 'bob', '--role', 'USER'], 'short\n')).toMatchObject({
+      status: 1,
+      stderr: 'users: Password must be at least 12 characters long\n',
+    });
+    expect(cli(dataDir, ['create', '--username', 'bob', '--role', 'BOSS'], 'a long passphrase here\n').status).toBe(2);
+  });
+});
