@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
 import { parseDuration } from './config/parseDuration.js';
+import { parseTrustProxy, type TrustProxy } from './config/parseTrustProxy.js';
 import { resolveSecrets, type SecretName } from './config/resolveSecrets.js';
 import { ConfigError } from './config/ConfigError.js';
 
@@ -26,6 +27,8 @@ export interface Config {
   adminUsername: string | undefined;
   adminPassword: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Proxies whose X-Forwarded-For is believed; false trusts none. */
+  trustProxy: TrustProxy;
   /** Files that development secrets were read from or written to. */
   generatedSecretFiles: string[];
 }
@@ -64,6 +67,20 @@ const environmentSchema = z.object({
   ADMIN_USERNAME: optionalText,
   ADMIN_PASSWORD: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const parsed = parseTrustProxy(value);
+      if (parsed === undefined) {
+        context.addIssue({
+          code: 'custom',
+          message: `TRUST_PROXY must be a hop count from 1 to 32 or a comma-separated list of addresses and CIDR ranges, got "${value}"`,
+        });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
 });
 
 function describeIssues(error: z.ZodError): string {
@@ -109,6 +126,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     adminUsername: values.ADMIN_USERNAME,
     adminPassword: values.ADMIN_PASSWORD,
     logLevel: values.LOG_LEVEL ?? (values.ENVIRONMENT === 'test' ? 'silent' : 'info'),
+    trustProxy: values.TRUST_PROXY,
     generatedSecretFiles: secrets.files,
   };
 }

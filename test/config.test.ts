@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, ConfigError } from '../src/config.js';
 import { parseDuration } from '../src/config/parseDuration.js';
+import { parseTrustProxy } from '../src/config/parseTrustProxy.js';
 
 const STRONG_JWT = 'k3J9c1mXyq0vR7bT2wLp8sZ4nH6fA5dE1gU0iO9jKq';
 const STRONG_REGISTRATION = 'Qw8eR5tY2uI9oP3aS6dF1gH4jK7lZ0xC5vB8nM2qWe';
@@ -74,5 +75,25 @@ describe('parseDuration', () => {
 
   it.each(['', '0', '-5m', '1.5h', '10w', 'h'])('rejects %j', (text) => {
     expect(parseDuration(text)).toBeUndefined();
+  });
+});
+
+describe('parseTrustProxy', () => {
+  it.each([
+    [undefined, false],
+    ['false', false],
+    ['2', 2],
+    ['10.0.0.0/8, 127.0.0.1', ['10.0.0.0/8', '127.0.0.1']],
+    ['loopback,::1,fd00::/8', ['loopback', '::1', 'fd00::/8']],
+  ])('parses %j', (text, expected) => {
+    expect(parseTrustProxy(text)).toEqual(expected);
+  });
+
+  it.each(['true', '0', '99', 'proxy.example.com', '10.0.0.0/33', '10.0.0.1/8/9', ','])('rejects %j', (text) => {
+    expect(parseTrustProxy(text)).toBeUndefined();
+  });
+
+  it('names the variable in the configuration error', async () => {
+    await expect(loadConfig({ DATA_DIR: ':memory:', TRUST_PROXY: 'true' })).rejects.toThrow(/TRUST_PROXY/);
   });
 });

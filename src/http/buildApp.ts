@@ -6,6 +6,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Logger } from 'pino';
 import type { GraphQLContext } from '../context.js';
+import type { TrustProxy } from '../config/parseTrustProxy.js';
 import type { Services } from '../services.js';
 import { buildSchema } from '../graphql/buildSchema.js';
 import { createContext } from './createContext.js';
@@ -16,6 +17,18 @@ import { RequestLogController } from './RequestLogController.js';
 
 /** Request bodies above this size get 413. A full snapshot of 1000 databases is about 1 MB. */
 export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Converts TRUST_PROXY to a value Fastify's types accept: a hop count
+ * becomes the function Fastify would build from it, and a list of addresses
+ * one comma-separated string.
+ */
+function fastifyTrustProxy(trustProxy: TrustProxy): boolean | string | ((address: string, hop: number) => boolean) {
+  if (typeof trustProxy === 'number') {
+    return (_address, hop) => hop < trustProxy;
+  }
+  return Array.isArray(trustProxy) ? trustProxy.join(',') : trustProxy;
+}
 
 export interface App {
   fastify: FastifyInstance;
@@ -36,6 +49,7 @@ export async function buildApp(services: Services, logger: Logger): Promise<App>
     genReqId: () => randomUUID(),
     logController: new RequestLogController(),
     bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
   });
 
   const apollo = new ApolloServer<GraphQLContext>({
