@@ -29,6 +29,18 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Proxies whose X-Forwarded-For is believed; false trusts none. */
   trustProxy: TrustProxy;
+  /** Redis for rate limit counters shared between instances; undefined keeps them in memory. */
+  redisUrl: string | undefined;
+  redisKeyPrefix: string;
+  /**
+   * Requests per minute per caller, as token buckets, and the factor every
+   * @rateLimit max in schema.graphql is multiplied by.
+   */
+  rateLimits: { userPerMinute: number; collectorPerMinute: number; anonymousPerMinute: number; operationFactor: number };
+  /** Limits on each GraphQL document, checked before execution. */
+  graphqlLimits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
+  /** Request body limits in bytes after decompression: pushMetrics, and every other operation. */
+  bodyLimits: { pushMetricsBytes: number; otherBytes: number };
   /** Files that development secrets were read from or written to. */
   generatedSecretFiles: string[];
 }
@@ -51,6 +63,8 @@ const durationSchema = (variable: string, fallback: string) =>
     return seconds;
   });
 
+const positiveInteger = (fallback: number) => z.coerce.number().int().min(1).max(2 ** 31 - 1).default(fallback);
+
 const environmentSchema = z.object({
   ENVIRONMENT: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -67,6 +81,19 @@ const environmentSchema = z.object({
   ADMIN_USERNAME: optionalText,
   ADMIN_PASSWORD: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  REDIS_URL: optionalText.pipe(z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://').optional()),
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default('pganalytics:'),
+  RATE_LIMIT_USER_PER_MINUTE: positiveInteger(100),
+  RATE_LIMIT_COLLECTOR_PER_MINUTE: positiveInteger(1000),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: positiveInteger(60),
+  RATE_LIMIT_OPERATION_FACTOR: z.coerce.number().positive().max(1_000_000).default(1),
+  GRAPHQL_MAX_DEPTH: positiveInteger(10),
+  GRAPHQL_MAX_ALIASES: positiveInteger(15),
+  GRAPHQL_MAX_DIRECTIVES: positiveInteger(10),
+  GRAPHQL_MAX_TOKENS: positiveInteger(2000),
+  GRAPHQL_MAX_COST: positiveInteger(5000),
+  BODY_LIMIT_PUSH_METRICS_BYTES: positiveInteger(4 * 1024 * 1024),
+  BODY_LIMIT_BYTES: positiveInteger(100 * 1024),
   TRUST_PROXY: z
     .string()
     .optional()
@@ -127,6 +154,22 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     adminPassword: values.ADMIN_PASSWORD,
     logLevel: values.LOG_LEVEL ?? (values.ENVIRONMENT === 'test' ? 'silent' : 'info'),
     trustProxy: values.TRUST_PROXY,
+    redisUrl: values.REDIS_URL,
+    redisKeyPrefix: values.REDIS_KEY_PREFIX,
+    rateLimits: {
+      userPerMinute: values.RATE_LIMIT_USER_PER_MINUTE,
+      collectorPerMinute: values.RATE_LIMIT_COLLECTOR_PER_MINUTE,
+      anonymousPerMinute: values.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+      operationFactor: values.RATE_LIMIT_OPERATION_FACTOR,
+    },
+    graphqlLimits: {
+      maxDepth: values.GRAPHQL_MAX_DEPTH,
+      maxAliases: values.GRAPHQL_MAX_ALIASES,
+      maxDirectives: values.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: values.GRAPHQL_MAX_TOKENS,
+      maxCost: values.GRAPHQL_MAX_COST,
+    },
+    bodyLimits: { pushMetricsBytes: values.BODY_LIMIT_PUSH_METRICS_BYTES, otherBytes: values.BODY_LIMIT_BYTES },
     generatedSecretFiles: secrets.files,
   };
 }

@@ -10,6 +10,8 @@ export interface GraphQLContext {
   principal: Principal;
   /** Address of the TCP peer. */
   clientAddress: string;
+  /** Size of the request body in bytes after decompression; 0 for GET. */
+  requestBodyBytes: number;
   /** Value of the X-Registration-Secret header, when sent. */
   registrationSecret: string | undefined;
   services: Services;

@@ -1,3 +1,4 @@
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -11,14 +12,20 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
-  | 'INTERNAL_SERVER_ERROR';
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'SERVICE_UNAVAILABLE';
 
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   BAD_USER_INPUT: 400,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
   INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 export abstract class ApiError extends GraphQLError {
@@ -30,6 +37,17 @@ export abstract class ApiError extends GraphQLError {
 
   get httpStatus(): number {
     return HTTP_STATUS_BY_CODE[this.code];
+  }
+
+  /**
+   * Adds Apollo's `http` extension for an error thrown while the context is
+   * created, where no plugin can set the status. Returns the same error.
+   */
+  withHttpStatus(): this {
+    if (this.extensions['http'] === undefined) {
+      this.extensions['http'] = httpExtension(this.httpStatus);
+    }
+    return this;
   }
 }
 
@@ -62,11 +80,55 @@ export class ConflictError extends ApiError {
   }
 }
 
+/** A request body larger than the operation allows, measured after decompression. */
+export class PayloadTooLargeError extends ApiError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+  constructor(limitBytes: number, operation: string) {
+    super(`Request body is larger than the ${limitBytes} bytes allowed for ${operation}`, {
+      code: 'PAYLOAD_TOO_LARGE',
+      limitBytes,
+      http: httpExtension(413),
+    });
+  }
+}
+
+/**
+ * A rate limit was reached. `retryAfter` is in whole seconds and becomes the
+ * Retry-After header when the whole operation fails.
+ */
+export class RateLimitedError extends ApiError {
+  readonly code = 'RATE_LIMITED';
+  constructor(readonly retryAfter: number) {
+    super('Too many requests', { code: 'RATE_LIMITED', retryAfter, http: httpExtension(429, retryAfter) });
+  }
+}
+
+/** A dependency the request needs is down; the client may retry after `retryAfter` seconds. */
+export class ServiceUnavailableError extends ApiError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  constructor(message: string, readonly retryAfter: number) {
+    super(message, { code: 'SERVICE_UNAVAILABLE', retryAfter, http: httpExtension(503, retryAfter) });
+  }
+}
+
 export class InternalServerError extends ApiError {
   readonly code = 'INTERNAL_SERVER_ERROR';
   constructor(message = 'Internal server error') {
     super(message, { code: 'INTERNAL_SERVER_ERROR' });
   }
+}
+
+/**
+ * Builds Apollo's `http` extension, which sets the response status and
+ * headers even when the error is thrown while the context is created, before
+ * any plugin runs. formatError removes it from what clients see.
+ */
+function httpExtension(status: number, retryAfter?: number) {
+  const headers = new HeaderMap();
+  if (retryAfter !== undefined) {
+    headers.set('retry-after', String(retryAfter));
+  }
+  return { status, headers };
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {

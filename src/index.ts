@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   }
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-  const services = createServices(config, database.prisma);
+  const services = await createServices(config, database.prisma, logger);
   await ensureInitialAdmin(database.prisma, config, logger);
 
   const { fastify } = await buildApp(services, logger);
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'server stopping');
     await fastify.close();
+    await services.close();
     await database.close();
     logger.info('server stopped');
   };

@@ -40,6 +40,7 @@ describe('errors and landing page in production', () => {
     const response = await broken.graphql('{ collectors { id } }', {}, { token: admin.token });
     const inResolver = await broken.graphql('mutation { login(username: "a", password: "b") { token } }');
     await broken.app.fastify.close();
+    await broken.services.close();
 
     expect(inResolver.status).toBe(500);
     expect(inResolver.body.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });

@@ -1,5 +1,5 @@
-import { allow, deny, rule, shield } from 'graphql-shield';
-import type { IRules } from 'graphql-shield';
+import { allow, chain, deny, rule, shield } from 'graphql-shield';
+import type { IRule, IRules } from 'graphql-shield';
 import type { GraphQLSchema } from 'graphql';
 import type { GraphQLContext } from '../context.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
@@ -58,16 +58,22 @@ function ruleFor(requirement: AccessRequirement) {
 
 /**
  * Builds the graphql-shield middleware from the access directives in the
- * schema. Fields absent from the rule tree fall back to deny. External
- * errors are allowed through so that resolver errors keep their codes
- * instead of becoming "Not Authorised!".
+ * schema, followed on each field by its rate limit rules. `chain` stops at
+ * the first failure, so a denied call is not counted against a limit.
+ * Fields absent from the rule tree fall back to deny. External errors are
+ * allowed through so that resolver errors keep their codes instead of
+ * becoming "Not Authorised!".
  */
-export function buildPermissions(schema: GraphQLSchema) {
+export function buildPermissions(schema: GraphQLSchema, rateLimits: Record<string, Record<string, IRule[]>> = {}) {
   const requirements = readAccessRequirements(schema);
   const tree: IRules = {};
   for (const [typeName, fields] of Object.entries(requirements)) {
     tree[typeName] = Object.fromEntries(
-      Object.entries(fields).map(([fieldName, requirement]) => [fieldName, ruleFor(requirement)]),
+      Object.entries(fields).map(([fieldName, requirement]) => {
+        const limits = rateLimits[typeName]?.[fieldName] ?? [];
+        const access = ruleFor(requirement);
+        return [fieldName, limits.length > 0 ? chain(access, ...limits) : access];
+      }),
     );
   }
 

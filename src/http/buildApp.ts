@@ -14,9 +14,10 @@ import { errorLoggingPlugin } from './errorLoggingPlugin.js';
 import { formatError } from './formatError.js';
 import { httpStatusPlugin } from './httpStatusPlugin.js';
 import { RequestLogController } from './RequestLogController.js';
-
-/** Request bodies above this size get 413. A full snapshot of 1000 databases is about 1 MB. */
-export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+import { bodyLimitPlugin } from './bodyLimitPlugin.js';
+import { handleHttpError } from './handleHttpError.js';
+import { measureJsonBody } from './measureJsonBody.js';
+import { requestLimits } from './requestLimits.js';
 
 /**
  * Converts TRUST_PROXY to a value Fastify's types accept: a hop count
@@ -48,12 +49,19 @@ export async function buildApp(services: Services, logger: Logger): Promise<App>
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: () => randomUUID(),
     logController: new RequestLogController(),
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit: Math.max(config.bodyLimits.pushMetricsBytes, config.bodyLimits.otherBytes),
     trustProxy: fastifyTrustProxy(config.trustProxy),
   });
 
+  measureJsonBody(fastify);
+  fastify.setErrorHandler(handleHttpError);
+
+  const limits = requestLimits(config);
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: buildSchema(),
+    schema: buildSchema(services.rateLimiter, config.rateLimits.operationFactor),
+    validationRules: limits.validationRules,
+    parseOptions: { maxTokens: config.graphqlLimits.maxTokens },
+    allowBatchedHttpRequests: false,
     introspection: config.environment !== 'production',
     includeStacktraceInErrorResponses: false,
     formatError,
@@ -61,6 +69,8 @@ export async function buildApp(services: Services, logger: Logger): Promise<App>
     plugins: [
       fastifyApolloDrainPlugin(fastify),
       development ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      ...limits.plugins,
+      bodyLimitPlugin(config.bodyLimits.otherBytes),
       httpStatusPlugin,
       errorLoggingPlugin,
     ],

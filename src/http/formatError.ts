@@ -27,7 +27,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const { message, locations, path } = formatted;
 
   if (original instanceof ApiError) {
-    return { message, locations, path, extensions: { ...original.extensions, code: original.code } };
+    // `http` carries the status of errors thrown during context creation;
+    // Apollo has applied it already and clients must not see it.
+    const { http: _http, ...extensions } = original.extensions;
+    return { message, locations, path, extensions: { ...extensions, code: original.code } };
   }
   if (typeof code === 'string' && PROTOCOL_CODES.has(code)) {
     return { message, extensions: { code } };

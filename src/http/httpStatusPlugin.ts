@@ -5,8 +5,9 @@ import type { GraphQLContext } from '../context.js';
 /**
  * Sets the HTTP status from the error code when an operation fails as a
  * whole (errors and no data), so that, for example, pushMetrics without a
- * valid token answers 401. A partial result keeps 200, as GraphQL clients
- * expect to read its data.
+ * valid token answers 401, and copies `retryAfter` of a RATE_LIMITED or
+ * SERVICE_UNAVAILABLE error into the Retry-After header. A partial result
+ * keeps 200, as GraphQL clients expect to read its data.
  */
 export const httpStatusPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
@@ -19,9 +20,16 @@ export const httpStatusPlugin: ApolloServerPlugin<GraphQLContext> = {
         if (!errors?.length || (data !== null && data !== undefined)) {
           return;
         }
-        const code = errors[0]?.extensions?.['code'];
+        // A client must back off whichever alias hit the limit first.
+        const backOff = errors.find((error) => error.extensions?.['retryAfter'] !== undefined);
+        const extensions = (backOff ?? errors[0])?.extensions;
+        const code = extensions?.['code'];
         if (isErrorCode(code)) {
           response.http.status = HTTP_STATUS_BY_CODE[code];
+        }
+        const retryAfter = extensions?.['retryAfter'];
+        if (typeof retryAfter === 'number') {
+          response.http.headers.set('retry-after', String(retryAfter));
         }
       },
     };

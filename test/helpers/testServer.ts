@@ -52,12 +52,18 @@ export class TestServer {
       JWT_SECRET: randomBytes(32).toString('base64url'),
       REGISTRATION_SECRET: randomBytes(32).toString('base64url'),
       LOG_LEVEL: 'debug',
+      // Tests send bursts that real clients do not; rate limit tests set
+      // these back to the production values they exercise.
+      RATE_LIMIT_OPERATION_FACTOR: '1000',
+      RATE_LIMIT_USER_PER_MINUTE: '100000',
+      RATE_LIMIT_COLLECTOR_PER_MINUTE: '100000',
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
       ...options.env,
     });
     const logs = new LogCapture();
     const logger = createLogger(config, logs);
     const database = await createTestDatabase(kind);
-    const services = createServices(config, database.prisma, options.now);
+    const services = await createServices(config, database.prisma, logger, options.now);
     const app = await buildApp(services, logger);
     await app.fastify.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.fastify.server.address() as AddressInfo;
@@ -117,6 +123,7 @@ export class TestServer {
 
   async close(): Promise<void> {
     await this.app.fastify.close();
+    await this.services.close();
     await this.database.close();
   }
 }
