@@ -135,10 +135,6 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   };
   const secrets = await resolveSecrets(provided, { environment: values.ENVIRONMENT, dataDir });
 
-  if (values.ENVIRONMENT === 'production' && values.ADMIN_PASSWORD !== undefined && values.ADMIN_USERNAME === undefined) {
-    throw new ConfigError('ADMIN_PASSWORD is set but ADMIN_USERNAME is missing');
-  }
-
   return {
     environment: values.ENVIRONMENT,
     port: values.PORT,

@@ -4,10 +4,10 @@ import type { GraphQLContext } from '../context.js';
 
 /**
  * Sets the HTTP status from the error code when an operation fails as a
- * whole (errors and no data), so that, for example, pushMetrics without a
- * valid token answers 401, and copies `retryAfter` of a RATE_LIMITED or
- * SERVICE_UNAVAILABLE error into the Retry-After header. A partial result
- * keeps 200, as GraphQL clients expect to read its data.
+ * whole (errors and no data). For example, pushMetrics without a valid token
+ * returns 401. The `retryAfter` of a RATE_LIMITED or SERVICE_UNAVAILABLE
+ * error becomes the Retry-After header. A partial result keeps 200, because
+ * GraphQL clients expect to read its data.
  */
 export const httpStatusPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {

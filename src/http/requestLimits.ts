@@ -19,8 +19,9 @@ export function requestLimits(config: Config): { plugins: ApolloServerPlugin<Gra
     maxAliases: { n: limits.maxAliases },
     maxDirectives: { n: limits.maxDirectives },
     // graphql-js enforces the token limit while parsing (parseOptions in
-    // buildApp), which reports GRAPHQL_PARSE_FAILED with HTTP 400. Armor's
-    // own parser plugin turned syntax errors into HTTP 500 responses.
+    // buildApp), which reports GRAPHQL_PARSE_FAILED with HTTP 400. With
+    // Armor's own parser plugin (graphql-armor 3.2), syntax errors came back
+    // as HTTP 500.
     maxTokens: { enabled: false },
     costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
     blockFieldSuggestion: { enabled: config.environment === 'production' },
