@@ -4,6 +4,8 @@ import { parseDuration } from './config/parseDuration.js';
 import { parseTrustProxy, type TrustProxy } from './config/parseTrustProxy.js';
 import { resolveSecrets, type SecretName } from './config/resolveSecrets.js';
 import { ConfigError } from './config/ConfigError.js';
+import { checkTransport } from './config/checkTransport.js';
+import { parseCorsOrigins } from './config/parseCorsOrigins.js';
 
 export { ConfigError };
 
@@ -31,6 +33,21 @@ export interface Config {
   trustProxy: TrustProxy;
   /** Files that development secrets were read from or written to. */
   generatedSecretFiles: string[];
+  /** HTTPS certificate and key files; undefined serves plain HTTP. */
+  tls: TlsConfig | undefined;
+  /** CA that collector client certificates must chain to; undefined turns mutual TLS off. */
+  mtls: MtlsConfig | undefined;
+  /** Origins allowed by CORS; empty sends no CORS headers, so only same-origin pages may call the API. */
+  corsOrigins: string[];
+}
+
+export interface TlsConfig {
+  certPath: string;
+  keyPath: string;
+}
+
+export interface MtlsConfig {
+  caPath: string;
 }
 
 const optionalText = z
@@ -51,6 +68,18 @@ const durationSchema = (variable: string, fallback: string) =>
     return seconds;
   });
 
+const booleanSchema = (variable: string) =>
+  optionalText.transform((value, context) => {
+    if (value === undefined || /^(false|0|no)$/i.test(value.trim())) {
+      return false;
+    }
+    if (/^(true|1|yes)$/i.test(value.trim())) {
+      return true;
+    }
+    context.addIssue({ code: 'custom', message: `${variable} must be true or false, got "${value}"` });
+    return z.NEVER;
+  });
+
 const environmentSchema = z.object({
   ENVIRONMENT: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -66,6 +95,22 @@ const environmentSchema = z.object({
   COLLECTOR_TOKEN_EXPIRES_IN: durationSchema('COLLECTOR_TOKEN_EXPIRES_IN', '90d'),
   ADMIN_USERNAME: optionalText,
   ADMIN_PASSWORD: optionalText,
+  TLS_ENABLED: booleanSchema('TLS_ENABLED'),
+  TLS_CERT_PATH: optionalText,
+  TLS_KEY_PATH: optionalText,
+  MTLS_ENABLED: booleanSchema('MTLS_ENABLED'),
+  MTLS_CA_PATH: optionalText,
+  CORS_ORIGINS: optionalText.transform((value, context) => {
+    const origins = parseCorsOrigins(value);
+    if (origins === undefined) {
+      context.addIssue({
+        code: 'custom',
+        message: `CORS_ORIGINS must be a comma-separated list of origins such as https://dashboard.example.com, got "${value}"`,
+      });
+      return z.NEVER;
+    }
+    return origins;
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   TRUST_PROXY: z
     .string()
@@ -112,6 +157,8 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     throw new ConfigError('ADMIN_PASSWORD is set but ADMIN_USERNAME is missing');
   }
 
+  const transport = checkTransport(values);
+
   return {
     environment: values.ENVIRONMENT,
     port: values.PORT,
@@ -128,5 +175,6 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     logLevel: values.LOG_LEVEL ?? (values.ENVIRONMENT === 'test' ? 'silent' : 'info'),
     trustProxy: values.TRUST_PROXY,
     generatedSecretFiles: secrets.files,
+    ...transport,
   };
 }

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { GraphQLContext } from '../context.js';
 import type { Services } from '../services.js';
 import { authenticateRequest } from '../auth/authenticateRequest.js';
+import { readClientCertificate } from '../tls/readClientCertificate.js';
 
 function singleHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -29,6 +30,7 @@ export function createContext(services: Services) {
       principal,
       clientAddress: request.ip,
       registrationSecret: singleHeader(request.headers['x-registration-secret']),
+      clientCertificate: readClientCertificate(request.raw.socket),
       services,
     };
   };
