@@ -36,10 +36,10 @@ describe('transport configuration', () => {
     await expect(loadConfig({ ...base, TLS_ENABLED: 'maybe' })).rejects.toThrow(/TLS_ENABLED must be true or false/);
   });
 
-  it('refuses plain HTTP in production', async () => {
+  it('rejects plain HTTP in production', async () => {
     const env = { ENVIRONMENT: 'production', JWT_SECRET: STRONG_JWT, REGISTRATION_SECRET: STRONG_REGISTRATION };
     await expect(loadConfig(env)).rejects.toThrow(ConfigError);
-    await expect(loadConfig(env)).rejects.toThrow(/production refuses plain HTTP/);
+    await expect(loadConfig(env)).rejects.toThrow(/plain HTTP is not allowed in production/);
   });
 
   it('allows plain HTTP in production behind a trusted proxy', async () => {
@@ -135,9 +135,9 @@ describe('certificate reload on SIGHUP', () => {
     renewed = signServerCertificate(certificates, 'sighup-renewed', 200);
     copyFileSync(renewed.certPath, certPath);
     process.emit('SIGHUP', 'SIGHUP');
-    await waitForLog('TLS certificate reload failed; keeping the files in use');
+    await waitForLog('TLS certificate reload failed, files in use kept');
 
-    expect(server.logs.find('TLS certificate reload failed; keeping the files in use')).toHaveLength(1);
+    expect(server.logs.find('TLS certificate reload failed, files in use kept')).toHaveLength(1);
     expect(await servedFingerprint()).toBe(certificates.server.fingerprint);
   });
 

@@ -66,7 +66,7 @@ export async function registerCollector(
   } catch (error) {
     if (isUniqueViolation(error) && certificateFingerprint !== null && (await fingerprintTaken(services, certificateFingerprint))) {
       logger.warn({ event: 'register_collector', outcome: 'failure', hostname: checked.hostname, reason: 'certificate taken' }, 'collector registration rejected');
-      throw new ConflictError('This client certificate is already bound to another collector; each collector needs its own certificate');
+      throw new ConflictError('This client certificate is already bound to another collector. Each collector needs its own certificate');
     }
     if (isUniqueViolation(error)) {
       logger.warn({ event: 'register_collector', outcome: 'failure', hostname: checked.hostname, reason: 'hostname taken' }, 'collector registration rejected');

@@ -9,7 +9,7 @@ import { normalizeFingerprint } from '../tls/normalizeFingerprint.js';
 /**
  * Binds a new client certificate, given by its SHA-256 fingerprint, to a
  * collector. The previous certificate stops working for that collector at
- * once; its token stays valid.
+ * once, and its token stays valid.
  */
 export async function rotateCollectorCertificate(
   services: Services,
@@ -36,7 +36,7 @@ export async function rotateCollectorCertificate(
     collector = await services.prisma.collector.update({ where: { id: collectorId }, data: { certificateFingerprint: fingerprint } });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new ConflictError('This client certificate is already bound to another collector; each collector needs its own certificate');
+      throw new ConflictError('This client certificate is already bound to another collector. Each collector needs its own certificate');
     }
     throw error;
   }

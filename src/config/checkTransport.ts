@@ -30,7 +30,7 @@ function requirePath(variable: string, value: string | undefined, reason: string
 /**
  * Checks the TLS, mutual TLS and CORS variables together. Only the presence
  * of the file variables is checked here; loadTlsFiles reads the files when
- * the server starts. Production refuses plain HTTP unless TRUST_PROXY is
+ * the server starts. Production rejects plain HTTP unless TRUST_PROXY is
  * set, which is taken to mean that a proxy in front ends TLS.
  */
 export function checkTransport(values: TransportVariables): TransportConfig {
@@ -52,7 +52,7 @@ export function checkTransport(values: TransportVariables): TransportConfig {
 
   if (values.ENVIRONMENT === 'production' && tls === undefined && values.TRUST_PROXY === false) {
     throw new ConfigError(
-      'production refuses plain HTTP: set TLS_ENABLED=true with TLS_CERT_PATH and TLS_KEY_PATH, or set TRUST_PROXY to the proxy that ends TLS in front of the API',
+      'plain HTTP is not allowed in production: set TLS_ENABLED=true with TLS_CERT_PATH and TLS_KEY_PATH, or set TRUST_PROXY to the proxy that ends TLS in front of the API',
     );
   }
 

@@ -42,7 +42,7 @@ function fastifyTrustProxy(trustProxy: TrustProxy): boolean | string | ((address
 export interface App {
   fastify: FastifyInstance;
   apollo: ApolloServer<GraphQLContext>;
-  /** Reloads the TLS files; undefined over plain HTTP. */
+  /** Reloader of the TLS files, or undefined over plain HTTP. */
   certificates: CertificateWatcher | undefined;
 }
 
@@ -64,7 +64,7 @@ function createFastify(config: Config, logger: Logger, tlsFiles: TlsFiles | unde
     trustProxy: fastifyTrustProxy(config.trustProxy),
     https,
   });
-  // With `https` Fastify types the instance by https.Server; routes and hooks are the same.
+  // With `https` Fastify types the instance by https.Server, but routes and hooks are the same.
   return fastify as unknown as FastifyInstance;
 }
 

@@ -10,9 +10,9 @@ const CERTIFICATE_HINT = 'present a client certificate signed by the CA in MTLS_
  * Checks the client certificate of collector operations when mutual TLS is
  * on. It runs after the operation is parsed and before any resolver, so a
  * rejected push never touches the database. User operations pass through
- * unchanged. A missing or unverified certificate answers UNAUTHENTICATED.
+ * unchanged. A missing or unverified certificate raises UNAUTHENTICATED.
  * A verified certificate that is not the one bound to the collector in the
- * token answers FORBIDDEN. Which token may call which operation is left to
+ * token raises FORBIDDEN. Which token may call which operation is left to
  * the shield rules.
  */
 export function clientCertificatePlugin(): ApolloServerPlugin<GraphQLContext> {
@@ -70,7 +70,7 @@ async function checkCertificate(context: GraphQLContext, selected: string[]): Pr
   const bound = collector?.certificateFingerprint ?? null;
   if (bound === null) {
     logger.warn({ event: 'client_certificate', outcome: 'failure', collectorId: principal.collectorId, reason: 'none bound' }, 'client certificate rejected');
-    throw new ForbiddenError('Forbidden: no client certificate is bound to this collector; an admin must bind one with rotateCollectorCertificate');
+    throw new ForbiddenError('Forbidden: no client certificate is bound to this collector. An admin must bind one with rotateCollectorCertificate');
   }
   if (bound !== certificate.fingerprint) {
     logger.warn(

@@ -8,7 +8,7 @@ import { describeExpiry, type CertificateExpiry } from '../tls/certificateExpiry
 export const READY_TIMEOUT_MS = 3000;
 
 export interface HealthOptions {
-  /** Expiry of the server certificate in use; undefined over plain HTTP. */
+  /** Expiry of the server certificate in use, or undefined over plain HTTP. */
   certificateNotAfter: () => Date | undefined;
 }
 

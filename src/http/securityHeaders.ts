@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest, onSendAsyncHookHandler } from 'fasti
 /** The API serves JSON only, so its pages may load nothing and be framed by no one. */
 export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
-/** One year, the value HSTS preload lists require. */
+/** One year, in seconds. */
 export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000; includeSubDomains';
 
 /** Sources that Apollo Server 5's embedded Sandbox landing page loads, from its getEmbeddedHTML and landingPage/default. */

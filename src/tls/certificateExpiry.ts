@@ -6,7 +6,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Expiry of the server certificate as reported on GET /health. */
 export interface CertificateExpiry {
   notAfter: string;
-  /** Whole days left, rounded down; negative once expired. */
+  /** Whole days left, rounded down, and negative once expired. */
   daysRemaining: number;
 }
 

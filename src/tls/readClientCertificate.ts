@@ -11,7 +11,7 @@ export type ClientCertificate =
   | { status: 'rejected'; reason: string; fingerprint: string }
   | { status: 'authorized'; fingerprint: string; subject: string };
 
-/** Reads the peer certificate of `socket`; undefined when the connection is plain TCP. */
+/** Reads the peer certificate of `socket`, or returns undefined when the connection is plain TCP. */
 export function readClientCertificate(socket: Socket): ClientCertificate | undefined {
   if (!(socket instanceof TLSSocket)) {
     return undefined;

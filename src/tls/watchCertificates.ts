@@ -26,7 +26,7 @@ export interface WatchCertificatesOptions {
 export interface CertificateWatcher {
   /** Expiry of the certificate in use. */
   readonly notAfter: Date;
-  /** Rereads the files and installs them when they changed; returns whether new files are in use. */
+  /** Rereads the files, installs them when they changed, and returns whether new files are in use. */
   reload(trigger: string): Promise<boolean>;
   stop(): void;
 }
@@ -39,7 +39,7 @@ function sameFiles(a: TlsFiles, b: TlsFiles): boolean {
 /**
  * Reloads the server certificate, key and client CA without a restart, on
  * SIGHUP and when one of the files changes. New connections get the new
- * files; open connections keep theirs. A reload that fails, for example
+ * files, and open connections keep theirs. A reload that fails, for example
  * because only the certificate was replaced so far, is logged and the
  * files in use stay in place. The expiry is also checked once a day.
  */
@@ -55,10 +55,11 @@ export function watchCertificates(options: WatchCertificatesOptions): Certificat
     try {
       files = await loadTlsFiles(options.tls, options.mtls);
     } catch (error) {
-      logger.error({ event: 'tls_reload', trigger, err: error }, 'TLS certificate reload failed; keeping the files in use');
+      logger.error({ event: 'tls_reload', trigger, err: error }, 'TLS certificate reload failed, files in use kept');
       return false;
     }
     if (sameFiles(files, current)) {
+      logger.info({ event: 'tls_reload', trigger }, 'TLS files unchanged, nothing reloaded');
       return false;
     }
 
