@@ -33,11 +33,11 @@ export interface Config {
   trustProxy: TrustProxy;
   /** Files that development secrets were read from or written to. */
   generatedSecretFiles: string[];
-  /** HTTPS certificate and key files; undefined serves plain HTTP. */
+  /** HTTPS certificate and key files, or undefined to serve plain HTTP. */
   tls: TlsConfig | undefined;
-  /** CA that collector client certificates must chain to; undefined turns mutual TLS off. */
+  /** CA that collector client certificates must chain to, or undefined when mutual TLS is off. */
   mtls: MtlsConfig | undefined;
-  /** Origins allowed by CORS; empty sends no CORS headers, so only same-origin pages may call the API. */
+  /** Origins allowed by CORS. An empty list sends no CORS headers, so only same-origin pages may call the API. */
   corsOrigins: string[];
 }
 

@@ -13,7 +13,7 @@ export interface GraphQLContext {
   clientAddress: string;
   /** Value of the X-Registration-Secret header, when sent. */
   registrationSecret: string | undefined;
-  /** Client certificate of the TLS connection; undefined over plain HTTP. */
+  /** Client certificate of the TLS connection, or undefined over plain HTTP. */
   clientCertificate: ClientCertificate | undefined;
   services: Services;
 }

@@ -22,6 +22,9 @@ export interface SecurityHeaderOptions {
   landingPage: boolean;
 }
 
+// NOTE: this policy was checked against the HTML that @apollo/server 5.5
+// renders, not in a browser, so a Sandbox release that loads more sources
+// may need it widened.
 /**
  * Returns the policy for the Sandbox landing page. Apollo puts a fresh nonce
  * on its inline scripts and styles for each render, so the nonce is read
