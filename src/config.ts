@@ -4,6 +4,8 @@ import { parseDuration } from './config/parseDuration.js';
 import { parseTrustProxy, type TrustProxy } from './config/parseTrustProxy.js';
 import { resolveSecrets, type SecretName } from './config/resolveSecrets.js';
 import { ConfigError } from './config/ConfigError.js';
+import { checkTransport } from './config/checkTransport.js';
+import { parseCorsOrigins } from './config/parseCorsOrigins.js';
 
 export { ConfigError };
 
@@ -43,6 +45,21 @@ export interface Config {
   bodyLimits: { pushMetricsBytes: number; otherBytes: number };
   /** Files that development secrets were read from or written to. */
   generatedSecretFiles: string[];
+  /** HTTPS certificate and key files, or undefined to serve plain HTTP. */
+  tls: TlsConfig | undefined;
+  /** CA that collector client certificates must chain to, or undefined when mutual TLS is off. */
+  mtls: MtlsConfig | undefined;
+  /** Origins allowed by CORS. An empty list sends no CORS headers, so only same-origin pages may call the API. */
+  corsOrigins: string[];
+}
+
+export interface TlsConfig {
+  certPath: string;
+  keyPath: string;
+}
+
+export interface MtlsConfig {
+  caPath: string;
 }
 
 const optionalText = z
@@ -65,6 +82,18 @@ const durationSchema = (variable: string, fallback: string) =>
 
 const positiveInteger = (fallback: number) => z.coerce.number().int().min(1).max(2 ** 31 - 1).default(fallback);
 
+const booleanSchema = (variable: string) =>
+  optionalText.transform((value, context) => {
+    if (value === undefined || /^(false|0|no)$/i.test(value.trim())) {
+      return false;
+    }
+    if (/^(true|1|yes)$/i.test(value.trim())) {
+      return true;
+    }
+    context.addIssue({ code: 'custom', message: `${variable} must be true or false, got "${value}"` });
+    return z.NEVER;
+  });
+
 const environmentSchema = z.object({
   ENVIRONMENT: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -80,6 +109,22 @@ const environmentSchema = z.object({
   COLLECTOR_TOKEN_EXPIRES_IN: durationSchema('COLLECTOR_TOKEN_EXPIRES_IN', '90d'),
   ADMIN_USERNAME: optionalText,
   ADMIN_PASSWORD: optionalText,
+  TLS_ENABLED: booleanSchema('TLS_ENABLED'),
+  TLS_CERT_PATH: optionalText,
+  TLS_KEY_PATH: optionalText,
+  MTLS_ENABLED: booleanSchema('MTLS_ENABLED'),
+  MTLS_CA_PATH: optionalText,
+  CORS_ORIGINS: optionalText.transform((value, context) => {
+    const origins = parseCorsOrigins(value);
+    if (origins === undefined) {
+      context.addIssue({
+        code: 'custom',
+        message: `CORS_ORIGINS must be a comma-separated list of origins such as https://dashboard.example.com, got "${value}"`,
+      });
+      return z.NEVER;
+    }
+    return origins;
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   REDIS_URL: optionalText.pipe(z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://').optional()),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('pganalytics:'),
@@ -135,6 +180,8 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   };
   const secrets = await resolveSecrets(provided, { environment: values.ENVIRONMENT, dataDir });
 
+  const transport = checkTransport(values);
+
   return {
     environment: values.ENVIRONMENT,
     port: values.PORT,
@@ -167,5 +214,6 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     },
     bodyLimits: { pushMetricsBytes: values.BODY_LIMIT_PUSH_METRICS_BYTES, otherBytes: values.BODY_LIMIT_BYTES },
     generatedSecretFiles: secrets.files,
+    ...transport,
   };
 }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Principal } from './auth/principal.js';
+import type { ClientCertificate } from './tls/readClientCertificate.js';
 import type { Services } from './services.js';
 
 /** Per-request values passed to every resolver, built once by createContext. */
@@ -14,5 +15,7 @@ export interface GraphQLContext {
   requestBodyBytes: number;
   /** Value of the X-Registration-Secret header, when sent. */
   registrationSecret: string | undefined;
+  /** Client certificate of the TLS connection, or undefined over plain HTTP. */
+  clientCertificate: ClientCertificate | undefined;
   services: Services;
 }

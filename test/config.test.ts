@@ -19,7 +19,7 @@ describe('loadConfig', () => {
   });
 
   it('accepts production secrets that are long and random', async () => {
-    const config = await loadConfig({ ENVIRONMENT: 'production', JWT_SECRET: STRONG_JWT, REGISTRATION_SECRET: STRONG_REGISTRATION });
+    const config = await loadConfig({ ENVIRONMENT: 'production', JWT_SECRET: STRONG_JWT, REGISTRATION_SECRET: STRONG_REGISTRATION, TRUST_PROXY: '1' });
     expect(config.jwtSecret).toBe(STRONG_JWT);
   });
 

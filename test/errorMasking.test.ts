@@ -5,7 +5,7 @@ describe('errors and landing page in production', () => {
   let viewer: TestUser;
 
   beforeAll(async () => {
-    server = await TestServer.start('pglite', { env: { ENVIRONMENT: 'production' } });
+    server = await TestServer.start('pglite', { env: { ENVIRONMENT: 'production', TRUST_PROXY: 'loopback' } });
     viewer = await server.createUser('VIEWER');
   });
 
@@ -32,7 +32,7 @@ describe('errors and landing page in production', () => {
 
   it('masks unexpected errors and logs each once', async () => {
     // Closing the database makes the next query fail inside Prisma.
-    const broken = await TestServer.start('pglite', { env: { ENVIRONMENT: 'production' } });
+    const broken = await TestServer.start('pglite', { env: { ENVIRONMENT: 'production', TRUST_PROXY: 'loopback' } });
     const admin = await broken.createUser('ADMIN');
     await broken.database.prisma.$disconnect();
     await broken.database.close();

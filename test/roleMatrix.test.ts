@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { TestServer, type TestUser } from './helpers/testServer.js';
 import { PUSH_METRICS, snapshotFixture } from './helpers/snapshotFixture.js';
 import { buildSchema } from '../src/graphql/buildSchema.js';
@@ -90,6 +90,12 @@ describe('access by role for every protected field', () => {
       headers: () => ({ 'x-registration-secret': server.config.registrationSecret }),
     },
     'Mutation.pushMetrics': { access: 'collector', query: PUSH_METRICS, variables: () => ({ input: snapshotFixture(collector.collectorId) }) },
+    'Mutation.rotateCollectorCertificate': {
+      access: 'ADMIN',
+      query: 'mutation ($id: ID!, $f: String!) { rotateCollectorCertificate(collectorId: $id, fingerprint: $f) { id } }',
+      variables: () => ({ id: collector.collectorId, f: randomBytes(32).toString('hex') }),
+    },
+    'Collector.certificateFingerprint': { access: 'ADMIN', query: '{ collectors { id certificateFingerprint } }', variables: () => ({}) },
     'Mutation.updateConfig': {
       access: 'USER',
       query: 'mutation ($id: ID!) { updateConfig(serverId: $id, input: { intervalSeconds: 30 }) { intervalSeconds } }',

@@ -21,6 +21,11 @@ function secretsEqual(presented: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+async function fingerprintTaken(services: Services, certificateFingerprint: string): Promise<boolean> {
+  const owner = await services.prisma.collector.findUnique({ where: { certificateFingerprint }, select: { id: true } });
+  return owner !== null;
+}
+
 function checkInput(input: { hostname: string; description?: string | null }): { hostname: string; description: string | null } {
   if (!HOSTNAME.test(input.hostname)) {
     throw new BadUserInputError('hostname must be a valid host name of 1 to 255 characters', 'input.hostname');
@@ -33,12 +38,17 @@ function checkInput(input: { hostname: string; description?: string | null }): {
   return { hostname: input.hostname.toLowerCase().replace(/\.$/, ''), description };
 }
 
-/** Registers a collector if the registration secret matches, and returns its token. */
+/**
+ * Registers a collector if the registration secret matches, and returns its
+ * token. With mutual TLS on, `certificateFingerprint` is the verified client
+ * certificate's, which later requests of this collector must present.
+ */
 export async function registerCollector(
   services: Services,
   input: { hostname: string; description?: string | null },
   presentedSecret: string | undefined,
   logger: FastifyBaseLogger,
+  certificateFingerprint: string | null = null,
 ): Promise<CollectorRegistration> {
   if (presentedSecret === undefined) {
     logger.warn({ event: 'register_collector', outcome: 'failure', reason: 'missing secret' }, 'collector registration rejected');
@@ -52,8 +62,12 @@ export async function registerCollector(
 
   let collector;
   try {
-    collector = await services.prisma.collector.create({ data: checked });
+    collector = await services.prisma.collector.create({ data: { ...checked, certificateFingerprint } });
   } catch (error) {
+    if (isUniqueViolation(error) && certificateFingerprint !== null && (await fingerprintTaken(services, certificateFingerprint))) {
+      logger.warn({ event: 'register_collector', outcome: 'failure', hostname: checked.hostname, reason: 'certificate taken' }, 'collector registration rejected');
+      throw new ConflictError('This client certificate is already bound to another collector. Each collector needs its own certificate');
+    }
     if (isUniqueViolation(error)) {
       logger.warn({ event: 'register_collector', outcome: 'failure', hostname: checked.hostname, reason: 'hostname taken' }, 'collector registration rejected');
       throw new ConflictError(`A collector with hostname "${checked.hostname}" is already registered`);
@@ -62,6 +76,9 @@ export async function registerCollector(
   }
 
   const signed = services.tokens.sign('collector', collector.id);
-  logger.info({ event: 'register_collector', outcome: 'success', collectorId: collector.id, hostname: checked.hostname }, 'collector registered');
+  logger.info(
+    { event: 'register_collector', outcome: 'success', collectorId: collector.id, hostname: checked.hostname, certificateFingerprint },
+    'collector registered',
+  );
   return { collectorId: collector.id, token: signed.token, expiresAt: signed.expiresAt };
 }

@@ -6,6 +6,7 @@ import { authenticateRequest } from '../auth/authenticateRequest.js';
 import { ApiError } from '../errors.js';
 import { enforceRequestBudget } from '../rateLimit/enforceRequestBudget.js';
 import { clientAddress } from './clientAddress.js';
+import { readClientCertificate } from '../tls/readClientCertificate.js';
 
 function singleHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -42,6 +43,7 @@ export function createContext(services: Services) {
         principal,
         clientAddress: address,
         requestBodyBytes: request.bodyBytes ?? 0,
+        clientCertificate: readClientCertificate(request.raw.socket),
         registrationSecret: singleHeader(request.headers['x-registration-secret']),
         services,
       };

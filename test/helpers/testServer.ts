@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createServices, type Services } from '../../src/services.js';
-import { buildApp, type App } from '../../src/http/buildApp.js';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type App, type BuildAppOptions } from '../../src/http/buildApp.js';
 import { createUser } from '../../src/users/createUser.js';
 import type { Role } from '../../src/generated/prisma/enums.js';
 import type { Database } from '../../src/db/openDatabase.js';
@@ -44,7 +45,13 @@ export class TestServer {
 
   static async start(
     kind: DatabaseKind = 'pglite',
-    options: { env?: Record<string, string>; now?: () => Date } = {},
+    options: {
+      env?: Record<string, string>;
+      now?: () => Date;
+      appOptions?: BuildAppOptions;
+      /** Adds test-only routes or hooks before the server listens. */
+      beforeListen?: (fastify: FastifyInstance) => void;
+    } = {},
   ): Promise<TestServer> {
     const config: Config = await loadConfig({
       ENVIRONMENT: 'test',
@@ -64,10 +71,12 @@ export class TestServer {
     const logger = createLogger(config, logs);
     const database = await createTestDatabase(kind);
     const services = await createServices(config, database.prisma, logger, options.now);
-    const app = await buildApp(services, logger);
+    const app = await buildApp(services, logger, options.appOptions);
+    options.beforeListen?.(app.fastify);
     await app.fastify.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.fastify.server.address() as AddressInfo;
-    return new TestServer(`http://127.0.0.1:${port}`, app, database, services, logs);
+    const scheme = config.tls === undefined ? 'http' : 'https';
+    return new TestServer(`${scheme}://127.0.0.1:${port}`, app, database, services, logs);
   }
 
   get config(): Config {

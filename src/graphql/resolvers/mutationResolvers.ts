@@ -3,6 +3,7 @@ import { BadUserInputError, ForbiddenError } from '../../errors.js';
 import { login } from '../../auth/login.js';
 import { refreshSession } from '../../auth/refreshSession.js';
 import { registerCollector } from '../../collectors/registerCollector.js';
+import { rotateCollectorCertificate } from '../../collectors/rotateCollectorCertificate.js';
 import { validateSnapshot } from '../../metrics/validateSnapshot.js';
 import { storeSnapshot } from '../../metrics/storeSnapshot.js';
 import { updateServerConfig } from '../../servers/serverConfig.js';
@@ -17,8 +18,10 @@ export const mutationResolvers: MutationResolvers = {
     return refreshSession(services, args.refreshToken, logger);
   },
 
-  registerCollector(_parent, { input }, { services, logger, registrationSecret }) {
-    return registerCollector(services, input, registrationSecret, logger);
+  registerCollector(_parent, { input }, { services, logger, registrationSecret, clientCertificate }) {
+    // clientCertificatePlugin has already required a verified certificate when mutual TLS is on.
+    const fingerprint = services.config.mtls !== undefined && clientCertificate?.status === 'authorized' ? clientCertificate.fingerprint : null;
+    return registerCollector(services, input, registrationSecret, logger, fingerprint);
   },
 
   async pushMetrics(_parent, { input }, { services, principal, logger }) {
@@ -57,5 +60,10 @@ export const mutationResolvers: MutationResolvers = {
     }
     const updatedBy = principal.kind === 'user' ? principal.userId : 'unknown';
     return updateServerConfig(services.prisma, serverId, args.input, updatedBy);
+  },
+
+  rotateCollectorCertificate(_parent, args, { services, principal, logger }) {
+    const adminId = principal.kind === 'user' ? principal.userId : 'unknown';
+    return rotateCollectorCertificate(services, args, adminId, logger);
   },
 };
