@@ -129,7 +129,7 @@ describe('GraphQL request limits', () => {
 
 describe('GraphQL request limits in production', () => {
   it('hides field suggestions', async () => {
-    const server = await TestServer.start('pglite', { env: { ENVIRONMENT: 'production' } });
+    const server = await TestServer.start('pglite', { env: { ENVIRONMENT: 'production', TRUST_PROXY: 'loopback' } });
     try {
       const admin = await server.createUser('ADMIN');
       const response = await server.graphql('{ servers { hots } }', {}, { token: admin.token });
