@@ -10,12 +10,16 @@ import type { TrustProxy } from '../config/parseTrustProxy.js';
 import type { Services } from '../services.js';
 import { buildSchema } from '../graphql/buildSchema.js';
 import { createContext } from './createContext.js';
+import { decompressBody } from './decompressBody.js';
 import { errorLoggingPlugin } from './errorLoggingPlugin.js';
 import { formatError } from './formatError.js';
 import { httpStatusPlugin } from './httpStatusPlugin.js';
 import { RequestLogController } from './RequestLogController.js';
 
-/** Request bodies above this size get 413. A full snapshot of 1000 databases is about 1 MB. */
+/**
+ * Request bodies above this size get 413, counted after gzip decompression.
+ * A full snapshot of 1000 databases is about 1 MB.
+ */
 export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 
 /**
@@ -66,6 +70,8 @@ export async function buildApp(services: Services, logger: Logger): Promise<App>
     ],
   });
   await apollo.start();
+
+  fastify.addHook('preParsing', decompressBody(BODY_LIMIT_BYTES));
 
   await fastify.register(fastifyApollo(apollo), { context: createContext(services) });
   fastify.get('/health', async () => ({ status: 'ok' }));

@@ -3,6 +3,7 @@ import { BadUserInputError, ForbiddenError } from '../../errors.js';
 import { login } from '../../auth/login.js';
 import { refreshSession } from '../../auth/refreshSession.js';
 import { registerCollector } from '../../collectors/registerCollector.js';
+import { refreshCollectorToken } from '../../collectors/refreshCollectorToken.js';
 import { validateSnapshot } from '../../metrics/validateSnapshot.js';
 import { storeSnapshot } from '../../metrics/storeSnapshot.js';
 import { updateServerConfig } from '../../servers/serverConfig.js';
@@ -19,6 +20,14 @@ export const mutationResolvers: MutationResolvers = {
 
   registerCollector(_parent, { input }, { services, logger, registrationSecret }) {
     return registerCollector(services, input, registrationSecret, logger);
+  },
+
+  refreshCollectorToken(_parent, _args, { services, principal, logger }) {
+    // The shield rule guarantees a collector principal; this narrows the type.
+    if (principal.kind !== 'collector') {
+      throw new ForbiddenError('Forbidden: only a collector token may call this operation');
+    }
+    return refreshCollectorToken(services, principal.collectorId, logger);
   },
 
   async pushMetrics(_parent, { input }, { services, principal, logger }) {
