@@ -78,7 +78,7 @@ function convertNumber(spec: OptionSpec, value: number | undefined, text: string
   return value;
 }
 
-/** Hides the password of a connection URL in messages and logs. */
+/** Hides the password of a URL, such as a connection URL, in messages and logs. */
 export function redactUrl(text: string): string {
-  return text.replace(/^(postgres(?:ql)?:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
 }
