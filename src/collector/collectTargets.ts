@@ -36,6 +36,9 @@ export async function collectTarget(connectionUrl: string, options: CollectOptio
       snapshotId: uuidv7(),
       ...targetAddress(connectionUrl),
       statementTimeoutMs: options.statementTimeoutMs,
+      statementsLimit: options.statementsLimit,
+      statementsQueryText: options.statementsQueryText,
+      relationsLimit: options.relationsLimit,
     });
   } finally {
     await client.end().catch(() => undefined);
