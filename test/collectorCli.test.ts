@@ -82,6 +82,15 @@ describeLive('collector CLI against the real PostgreSQL (TEST_DATABASE_URL)', ()
     expect(servers.body.data?.servers).toHaveLength(1);
     expect(servers.body.data?.servers[0]?.host).toBe(url.hostname);
     expect(servers.body.data?.servers[0]?.summary?.connections).toBeGreaterThanOrEqual(0);
+
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const series = await server.graphql<{ servers: Array<{ timeseries: Array<{ value: number }> }> }>(
+      'query ($from: DateTime!, $to: DateTime!) { servers { timeseries(metric: WAL_BYTES_PER_SECOND, from: $from, to: $to, step: 3600) { value } } }',
+      { from, to },
+      { token: viewer.token },
+    );
+    expect(series.body.data?.servers[0]?.timeseries.length).toBeGreaterThan(0);
   });
 
   it('dry run prints the snapshot', async () => {
