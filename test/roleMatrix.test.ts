@@ -90,6 +90,7 @@ describe('access by role for every protected field', () => {
       headers: () => ({ 'x-registration-secret': server.config.registrationSecret }),
     },
     'Mutation.pushMetrics': { access: 'collector', query: PUSH_METRICS, variables: () => ({ input: snapshotFixture(collector.collectorId) }) },
+    'Mutation.refreshCollectorToken': { access: 'collector', query: 'mutation { refreshCollectorToken { collectorId expiresAt } }', variables: () => ({}) },
     'Mutation.updateConfig': {
       access: 'USER',
       query: 'mutation ($id: ID!) { updateConfig(serverId: $id, input: { intervalSeconds: 30 }) { intervalSeconds } }',

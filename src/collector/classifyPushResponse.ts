@@ -5,7 +5,7 @@ export interface PushMetricsData {
   pushMetrics: { snapshotId: string; serverId: string; stored: boolean; openAlerts: number };
 }
 
-/** What the collector does after one push attempt. */
+/** Next step of the collector after one push attempt. */
 export type PushOutcome =
   | { kind: 'acknowledged'; serverId: string; stored: boolean }
   | { kind: 'retry'; reason: string; retryAfterMs?: number }

@@ -34,7 +34,7 @@ export async function dryRunCommand(config: CollectorConfig, logger: Logger): Pr
   return collectTargets(config.targets, collectOptions(config, state?.collectorId ?? UNREGISTERED_COLLECTOR_ID), logger);
 }
 
-/** One cycle: renew the token when due, spool a snapshot of each target, then push the whole spool oldest first. */
+/** Runs one cycle: renews the token when due, spools a snapshot of each target, then pushes the whole spool oldest first. */
 async function cycle(config: CollectorConfig, runtime: CollectorRuntime, logger: Logger, signal?: AbortSignal): Promise<DeliveryReport & { collected: number }> {
   await runtime.tokens.renewIfDue();
   const snapshots = await collectTargets(config.targets, collectOptions(config, runtime.tokens.collectorId), logger);

@@ -36,7 +36,7 @@ export const OPTION_SPECS = [
   { key: 'requestTimeoutSeconds', flag: 'request-timeout', env: 'COLLECTOR_REQUEST_TIMEOUT', kind: 'seconds', fallback: '30', min: 1, max: 600, help: 'time limit of one request to the API, in seconds' },
   { key: 'maxAttempts', flag: 'max-attempts', env: 'COLLECTOR_MAX_ATTEMPTS', kind: 'integer', fallback: '5', min: 1, max: 100, help: 'attempts per push before the snapshot waits in the spool for the next cycle' },
   { key: 'retryBaseDelayMs', flag: 'retry-base-delay-ms', env: 'COLLECTOR_RETRY_BASE_DELAY_MS', kind: 'integer', fallback: '1000', min: 1, max: 600_000, help: 'first backoff step in milliseconds; each retry doubles it, with random jitter' },
-  { key: 'retryMaxDelayMs', flag: 'retry-max-delay-ms', env: 'COLLECTOR_RETRY_MAX_DELAY_MS', kind: 'integer', fallback: '60000', min: 1, max: 3_600_000, help: 'longest backoff between two attempts, in milliseconds' },
+  { key: 'retryMaxDelayMs', flag: 'retry-max-delay-ms', env: 'COLLECTOR_RETRY_MAX_DELAY_MS', kind: 'integer', fallback: '60000', min: 1, max: 3_600_000, help: 'maximum backoff between two attempts, in milliseconds' },
   { key: 'caFile', flag: 'ca-file', env: 'COLLECTOR_CA_FILE', kind: 'path', help: 'PEM file of the certificate authorities trusted for the API certificate (default: the system store)' },
   { key: 'clientCert', flag: 'client-cert', env: 'MTLS_CLIENT_CERT', kind: 'path', help: 'PEM client certificate for mutual TLS; requires the key too' },
   { key: 'clientKey', flag: 'client-key', env: 'MTLS_CLIENT_KEY', kind: 'path', help: 'PEM private key of the client certificate' },

@@ -14,8 +14,8 @@ export interface FakeReply {
 }
 
 /**
- * A stand-in for the API on 127.0.0.1 that answers each GraphQL request with
- * what `handle` returns, for status codes the real API does not send on demand.
+ * A stand-in for the API on 127.0.0.1 that replies to each GraphQL request
+ * with what `handle` returns, for status codes the real API does not send on demand.
  */
 export class FakeApi {
   readonly requests: FakeRequest[] = [];
