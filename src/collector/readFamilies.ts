@@ -36,7 +36,7 @@ export async function readFamilies(client: pg.ClientBase, options: FamilyOptions
   const sql = selectFamilySql(options.versionNum);
   const families: FamiliesWire = {};
   const skipped: NonNullable<FamiliesWire['skippedFamilies']> = [];
-  const { position } = (await client.query<{ position: string }>(options.walPositionSql)).rows[0] ?? { position: null };
+  const { position } = (await client.query<{ position: string | null }>(options.walPositionSql)).rows[0] ?? { position: null };
 
   const read = async (family: SnapshotFamilyName, step: () => Promise<void>) => {
     const reason = await runFamily(client, step);
@@ -58,6 +58,10 @@ export async function readFamilies(client: pg.ClientBase, options: FamilyOptions
     families.checkpointer = (await client.query<CheckpointerStatsWire>(sql.checkpointer)).rows[0];
   });
   await read('WAL', async () => {
+    // A standby that has neither received nor replayed WAL yet has no position.
+    if (position === null) {
+      throw new FamilyUnavailable('no WAL position is available on this server yet');
+    }
     families.wal = (await client.query<WalStatsWire>(sql.wal, [position])).rows[0];
   });
   await read('REPLICATION_SLOTS', async () => {
