@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { parseDuration } from './config/parseDuration.js';
 import { parseTrustProxy, type TrustProxy } from './config/parseTrustProxy.js';
 import { resolveSecrets, type SecretName } from './config/resolveSecrets.js';
 import { ConfigError } from './config/ConfigError.js';
 import { checkTransport } from './config/checkTransport.js';
 import { parseCorsOrigins } from './config/parseCorsOrigins.js';
+import {
+  parseCollectorArgs,
+  resolveCollectorOptions,
+  type CollectorOptions,
+} from './collector/collectorOptions.js';
 
 export { ConfigError };
 
@@ -216,4 +223,53 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     generatedSecretFiles: secrets.files,
     ...transport,
   };
+}
+
+/** Options of the collector command line plus the secrets it reads. */
+export interface CollectorConfig extends CollectorOptions {
+  hostname: string;
+  /** From REGISTRATION_SECRET or the registration secret file; only `register` needs it. */
+  registrationSecret: string | undefined;
+}
+
+/**
+ * Reads the collector's configuration: the command line, then environment
+ * variables, then the JSON config file named by --config or COLLECTOR_CONFIG.
+ * Throws ConfigError naming the option at fault.
+ */
+export async function loadCollectorConfig(
+  argv: readonly string[],
+  env: Record<string, string | undefined> = process.env,
+): Promise<CollectorConfig> {
+  const args = parseCollectorArgs(argv, env);
+  const file = args.configFile === undefined ? {} : await readCollectorConfigFile(args.configFile);
+  const options = resolveCollectorOptions(args, env, file);
+
+  let registrationSecret = env['REGISTRATION_SECRET']?.trim() || undefined;
+  if (options.registrationSecretFile !== undefined) {
+    registrationSecret = (await readTextFile(options.registrationSecretFile, 'registration secret file')).trim();
+  }
+  return { ...options, hostname: options.hostname ?? hostname(), registrationSecret };
+}
+
+async function readCollectorConfigFile(path: string): Promise<Record<string, unknown>> {
+  const text = await readTextFile(path, 'config file');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`Invalid config file ${path}: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`Invalid config file ${path}: expected a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+async function readTextFile(path: string, label: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Cannot read the ${label} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }

@@ -96,6 +96,7 @@ describe('access by role for every protected field', () => {
       variables: () => ({ id: collector.collectorId, f: randomBytes(32).toString('hex') }),
     },
     'Collector.certificateFingerprint': { access: 'ADMIN', query: '{ collectors { id certificateFingerprint } }', variables: () => ({}) },
+    'Mutation.refreshCollectorToken': { access: 'collector', query: 'mutation { refreshCollectorToken { collectorId expiresAt } }', variables: () => ({}) },
     'Mutation.updateConfig': {
       access: 'USER',
       query: 'mutation ($id: ID!) { updateConfig(serverId: $id, input: { intervalSeconds: 30 }) { intervalSeconds } }',

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { readFamilies } from './readFamilies.js';
 import type {
   ActivityWire,
   DatabaseStatsWire,
@@ -30,6 +31,12 @@ export interface ReadSnapshotOptions {
   now?: Date;
   /** Maximum run time of each statement in ms, set with SET LOCAL statement_timeout. */
   statementTimeoutMs?: number;
+  /** Rows of pg_stat_statements sent, the highest total execution time first; default 100. */
+  statementsLimit?: number;
+  /** Whether statements carry their query text; default false. */
+  statementsQueryText?: boolean;
+  /** Tables and indexes sent, the largest first; default 200. */
+  relationsLimit?: number;
 }
 
 /** SQL that differs between monitored servers. */
@@ -121,6 +128,13 @@ async function readInTransaction(
   const activity = await queryFirstRow<ActivityWire>(client, ACTIVITY_SQL);
   const locks = await client.query<LockCountWire>(LOCKS_SQL);
   const replication = await readReplication(client, queries.walPosition);
+  const families = await readFamilies(client, {
+    versionNum: server.versionNum,
+    walPositionSql: queries.walPosition,
+    statementsLimit: options.statementsLimit ?? 100,
+    statementsQueryText: options.statementsQueryText ?? false,
+    relationsLimit: options.relationsLimit ?? 200,
+  });
 
   return {
     collectorId: options.collectorId,
@@ -138,6 +152,7 @@ async function readInTransaction(
     activity,
     locks: locks.rows,
     replication,
+    ...families,
   };
 }
 

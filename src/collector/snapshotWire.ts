@@ -6,7 +6,7 @@
  */
 
 /** One statistics snapshot of a PostgreSQL server. */
-export interface SnapshotWire {
+export interface SnapshotWire extends FamiliesWire {
   /** Collector id, which must equal the id inside the collector token. */
   collectorId: string;
   /** UUID chosen by the collector. The API stores a repeated id only once. */
@@ -98,4 +98,104 @@ export interface ReplicationStatsWire {
   writeLagSeconds: number | null;
   flushLagSeconds: number | null;
   replayLagSeconds: number | null;
+}
+
+/** Families beyond the core ones; see schema.graphql for each field. */
+export type SnapshotFamilyName = 'STATEMENTS' | 'TABLES' | 'INDEXES' | 'CHECKPOINTER' | 'WAL' | 'REPLICATION_SLOTS';
+
+/** The optional families of a snapshot. A skipped family is absent and listed in skippedFamilies. */
+export interface FamiliesWire {
+  statements?: StatementStatsWire[];
+  tables?: TableStatsWire[];
+  indexes?: IndexStatsWire[];
+  checkpointer?: CheckpointerStatsWire;
+  wal?: WalStatsWire;
+  replicationSlots?: ReplicationSlotWire[];
+  skippedFamilies?: Array<{ family: SnapshotFamilyName; reason: string }>;
+}
+
+/** One pg_stat_statements entry. BigInt fields are decimal strings; times are in milliseconds. */
+export interface StatementStatsWire {
+  queryid: string;
+  datname: string;
+  username: string;
+  calls: string;
+  totalExecTimeMs: number;
+  meanExecTimeMs: number;
+  rows: string;
+  sharedBlksHit: string;
+  sharedBlksRead: string;
+  sharedBlksWritten: string;
+  localBlksHit: string;
+  localBlksRead: string;
+  localBlksWritten: string;
+  tempBlksRead: string;
+  tempBlksWritten: string;
+  blkReadTimeMs: number;
+  blkWriteTimeMs: number;
+  query: string | null;
+}
+
+export interface TableStatsWire {
+  datname: string;
+  schemaname: string;
+  relname: string;
+  seqScan: string;
+  idxScan: string;
+  nTupIns: string;
+  nTupUpd: string;
+  nTupDel: string;
+  nTupHotUpd: string;
+  nLiveTup: string;
+  nDeadTup: string;
+  lastVacuum: string | null;
+  lastAutovacuum: string | null;
+  lastAnalyze: string | null;
+  lastAutoanalyze: string | null;
+  heapBlksRead: string;
+  heapBlksHit: string;
+  idxBlksRead: string;
+  idxBlksHit: string;
+  sizeBytes: string;
+}
+
+export interface IndexStatsWire {
+  datname: string;
+  schemaname: string;
+  relname: string;
+  indexrelname: string;
+  idxScan: string;
+  idxTupRead: string;
+  idxTupFetch: string;
+  idxBlksRead: string;
+  idxBlksHit: string;
+  sizeBytes: string;
+}
+
+export interface CheckpointerStatsWire {
+  checkpointsTimed: string;
+  checkpointsRequested: string;
+  writeTimeMs: number;
+  syncTimeMs: number;
+  buffersWritten: string;
+  statsReset: string | null;
+}
+
+export interface WalStatsWire {
+  lsn: string;
+  lsnBytes: string;
+  records: string | null;
+  fpi: string | null;
+  bytes: string | null;
+  buffersFull: string | null;
+  statsReset: string | null;
+}
+
+export interface ReplicationSlotWire {
+  slotName: string;
+  slotType: string;
+  database: string | null;
+  active: boolean;
+  retainedBytes: string | null;
+  xminAge: string | null;
 }

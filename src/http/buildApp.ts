@@ -19,6 +19,7 @@ import type { TrustProxy } from '../config/parseTrustProxy.js';
 import type { Services } from '../services.js';
 import { buildSchema } from '../graphql/buildSchema.js';
 import { createContext } from './createContext.js';
+import { decompressBody } from './decompressBody.js';
 import { errorLoggingPlugin } from './errorLoggingPlugin.js';
 import { formatError } from './formatError.js';
 import { httpStatusPlugin } from './httpStatusPlugin.js';
@@ -125,6 +126,8 @@ export async function buildApp(services: Services, logger: Logger, options: Buil
     ],
   });
   await apollo.start();
+
+  fastify.addHook('preParsing', decompressBody(Math.max(config.bodyLimits.pushMetricsBytes, config.bodyLimits.otherBytes)));
 
   await fastify.register(fastifyApollo(apollo), { context: createContext(services) });
   registerHealthRoutes(fastify, services, { certificateNotAfter: () => certificates?.notAfter });

@@ -22,5 +22,9 @@ export async function handleHttpError(error: FastifyError, request: FastifyReque
     request.log.error({ err: error }, 'unexpected error');
   }
   const message = status >= 500 ? 'Internal server error' : error.message;
-  await reply.status(status).send({ errors: [{ message, extensions: { code: codeFor(status) } }] });
+  const code = codeFor(status);
+  // Fastify's and decompressBody's own codes (FST_ERR_CTP_BODY_TOO_LARGE,
+  // INVALID_GZIP_BODY, ...) stay available as the reason.
+  const reason = status < 500 && typeof error.code === 'string' && error.code !== code ? error.code : undefined;
+  await reply.status(status).send({ errors: [{ message, extensions: reason ? { code, reason } : { code } }] });
 }

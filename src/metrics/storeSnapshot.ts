@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../db/prismaErrors.js';
 import { applyAlertChecks } from './applyAlertChecks.js';
 import { evaluateDefaultRules } from './defaultAlertRules.js';
 import { intervalCacheHitRatio } from './intervalCacheHitRatio.js';
+import { insertFamilySamples } from './insertFamilySamples.js';
 import type { Snapshot } from './validateSnapshot.js';
 
 export interface StoreResult {
@@ -75,6 +76,7 @@ async function insertSamples(tx: Prisma.TransactionClient, serverId: string, sna
       })),
     });
   }
+  await insertFamilySamples(tx, key, snapshot);
 }
 
 async function existingSnapshot(prisma: PrismaClient, collectorId: string, snapshotId: string): Promise<StoreResult | undefined> {

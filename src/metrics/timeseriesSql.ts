@@ -1,5 +1,6 @@
 import { Prisma } from '../generated/prisma/client.js';
 import type { MetricName } from '../generated/graphql.js';
+import { CHECKPOINTER, keyedRate, keyedRatio, STATEMENTS, WAL } from './familySeriesSql.js';
 
 /** Inputs of one timeseries query; step is in seconds. */
 export interface SeriesWindow {
@@ -18,7 +19,9 @@ const bucket = (step: number) =>
   Prisma.sql`to_timestamp(floor(extract(epoch FROM collected_at) / ${step}) * ${step})`;
 
 /** Builds the query of a value read from each snapshot, averaged per bucket. */
-function gauge(table: 'activity_samples' | 'database_samples' | 'replication_samples', perSnapshot: string, w: SeriesWindow): Prisma.Sql {
+type GaugeTable = 'activity_samples' | 'database_samples' | 'replication_samples' | 'table_samples' | 'replication_slot_samples';
+
+function gauge(table: GaugeTable, perSnapshot: string, w: SeriesWindow): Prisma.Sql {
   return Prisma.sql`
     WITH per_snapshot AS (
       SELECT collected_at, ${Prisma.raw(perSnapshot)} AS value
@@ -102,5 +105,17 @@ export function timeseriesSql(metric: MetricName, w: SeriesWindow): Prisma.Sql {
       return ratio('xact_rollback', 'xact_commit + xact_rollback', w);
     case 'CACHE_HIT_RATIO':
       return ratio('blks_hit', 'blks_hit + blks_read', w);
+    case 'DEAD_TUPLE_RATIO':
+      return gauge('table_samples', 'sum(n_dead_tup)::float8 / nullif(sum(n_live_tup + n_dead_tup), 0)', w);
+    case 'REPLICATION_SLOT_RETAINED_BYTES':
+      return gauge('replication_slot_samples', 'max(retained_bytes)', w);
+    case 'STATEMENT_CALLS_PER_SECOND':
+      return keyedRate(STATEMENTS, 'calls', 1, w);
+    case 'STATEMENT_MEAN_TIME_MS':
+      return keyedRatio(STATEMENTS, 'total_exec_time_ms', 'calls', w);
+    case 'CHECKPOINTS_REQUESTED_PER_HOUR':
+      return keyedRate(CHECKPOINTER, 'checkpoints_requested', 3600, w);
+    case 'WAL_BYTES_PER_SECOND':
+      return keyedRate(WAL, 'lsn_bytes', 1, w);
   }
 }

@@ -5,6 +5,10 @@ import { BadUserInputError } from '../errors.js';
 export const MAX_DATABASES = 1000;
 export const MAX_LOCK_ROWS = 100;
 export const MAX_STANDBYS = 100;
+export const MAX_STATEMENTS = 5000;
+export const MAX_RELATIONS = 10_000;
+export const MAX_REPLICATION_SLOTS = 1000;
+const MIN_INT8 = -(2n ** 63n);
 /** How far collectedAt may lie ahead of the server's clock, to absorb clock skew. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 const EARLIEST_TIME = Date.UTC(2000, 0, 1);
@@ -33,6 +37,79 @@ function uniqueBy<T>(rows: T[], key: (row: T) => string, context: z.RefinementCt
     }
     seen.add(value);
   });
+}
+
+const milliseconds = z.number().min(0).max(1e15);
+
+function familySchemas(time: z.ZodType<Date>) {
+  const optionalTime = time.nullish();
+  return {
+    statements: z
+      .array(
+        z.object({
+          queryid: z.bigint().min(MIN_INT8).max(MAX_INT8), datname: identifier, username: identifier,
+          calls: counter, totalExecTimeMs: milliseconds, meanExecTimeMs: milliseconds, rows: counter,
+          sharedBlksHit: counter, sharedBlksRead: counter, sharedBlksWritten: counter,
+          localBlksHit: counter, localBlksRead: counter, localBlksWritten: counter,
+          tempBlksRead: counter, tempBlksWritten: counter, blkReadTimeMs: milliseconds, blkWriteTimeMs: milliseconds,
+          query: z.string().max(10_000).refine((value) => !value.includes('\u0000'), 'must not contain NUL characters').nullish(),
+        }),
+      )
+      .max(MAX_STATEMENTS)
+      .superRefine((rows, context) => uniqueBy(rows, (row) => `${row.datname}/${row.username}/${row.queryid}`, context, 'database, user and queryid'))
+      .nullish(),
+    tables: z
+      .array(
+        z.object({
+          datname: identifier, schemaname: identifier, relname: identifier,
+          seqScan: counter, idxScan: counter, nTupIns: counter, nTupUpd: counter, nTupDel: counter, nTupHotUpd: counter,
+          nLiveTup: counter, nDeadTup: counter,
+          lastVacuum: optionalTime, lastAutovacuum: optionalTime, lastAnalyze: optionalTime, lastAutoanalyze: optionalTime,
+          heapBlksRead: counter, heapBlksHit: counter, idxBlksRead: counter, idxBlksHit: counter, sizeBytes: counter,
+        }),
+      )
+      .max(MAX_RELATIONS)
+      .superRefine((rows, context) => uniqueBy(rows, (row) => `${row.datname}/${row.schemaname}/${row.relname}`, context, 'table'))
+      .nullish(),
+    indexes: z
+      .array(
+        z.object({
+          datname: identifier, schemaname: identifier, relname: identifier, indexrelname: identifier,
+          idxScan: counter, idxTupRead: counter, idxTupFetch: counter, idxBlksRead: counter, idxBlksHit: counter, sizeBytes: counter,
+        }),
+      )
+      .max(MAX_RELATIONS)
+      .superRefine((rows, context) => uniqueBy(rows, (row) => `${row.datname}/${row.schemaname}/${row.indexrelname}`, context, 'index'))
+      .nullish(),
+    checkpointer: z
+      .object({
+        checkpointsTimed: counter, checkpointsRequested: counter, writeTimeMs: milliseconds, syncTimeMs: milliseconds,
+        buffersWritten: counter, statsReset: optionalTime,
+      })
+      .nullish(),
+    wal: z
+      .object({
+        lsn: z.string().regex(/^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i, 'must be a pg_lsn such as 0/16B3748'),
+        lsnBytes: counter, records: counter.nullish(), fpi: counter.nullish(), bytes: counter.nullish(),
+        buffersFull: counter.nullish(), statsReset: optionalTime,
+      })
+      .nullish(),
+    replicationSlots: z
+      .array(
+        z.object({
+          slotName: identifier, slotType: text(16), database: identifier.nullish(), active: z.boolean(),
+          retainedBytes: counter.nullish(), xminAge: z.bigint().min(0n).max(2n ** 32n).nullish(),
+        }),
+      )
+      .max(MAX_REPLICATION_SLOTS)
+      .superRefine((rows, context) => uniqueBy(rows, (row) => row.slotName, context, 'slot name'))
+      .nullish(),
+    skippedFamilies: z
+      .array(z.object({ family: z.enum(['STATEMENTS', 'TABLES', 'INDEXES', 'CHECKPOINTER', 'WAL', 'REPLICATION_SLOTS']), reason: text(1000) }))
+      .max(6)
+      .superRefine((rows, context) => uniqueBy(rows, (row) => row.family, context, 'family'))
+      .nullish(),
+  };
 }
 
 function snapshotSchema(now: Date) {
@@ -85,6 +162,7 @@ function snapshotSchema(now: Date) {
       )
       .max(MAX_STANDBYS)
       .superRefine((rows, context) => uniqueBy(rows, (row) => row.standby, context, 'standby')),
+    ...familySchemas(time),
   });
 }
 

@@ -37,10 +37,11 @@ export interface TestUser {
 export class TestServer {
   private constructor(
     readonly url: string,
-    readonly app: App,
+    public app: App,
     readonly database: Database,
     readonly services: Services,
     readonly logs: LogCapture,
+    private readonly logger: ReturnType<typeof createLogger>,
   ) {}
 
   static async start(
@@ -76,7 +77,7 @@ export class TestServer {
     await app.fastify.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.fastify.server.address() as AddressInfo;
     const scheme = config.tls === undefined ? 'http' : 'https';
-    return new TestServer(`${scheme}://127.0.0.1:${port}`, app, database, services, logs);
+    return new TestServer(`${scheme}://127.0.0.1:${port}`, app, database, services, logs, logger);
   }
 
   get config(): Config {
@@ -128,6 +129,17 @@ export class TestServer {
       throw new Error(`registration failed in test setup: ${JSON.stringify(response.body.errors)}`);
     }
     return response.body.data.registerCollector;
+  }
+
+  /** Stops the HTTP listener but keeps the database, as when the API process is down. */
+  async stopHttp(): Promise<void> {
+    await this.app.fastify.close();
+  }
+
+  /** Starts a new API on the same port and database after stopHttp. */
+  async restartHttp(): Promise<void> {
+    this.app = await buildApp(this.services, this.logger);
+    await this.app.fastify.listen({ port: Number(new URL(this.url).port), host: '127.0.0.1' });
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import { login } from '../../auth/login.js';
 import { refreshSession } from '../../auth/refreshSession.js';
 import { registerCollector } from '../../collectors/registerCollector.js';
 import { rotateCollectorCertificate } from '../../collectors/rotateCollectorCertificate.js';
+import { refreshCollectorToken } from '../../collectors/refreshCollectorToken.js';
 import { validateSnapshot } from '../../metrics/validateSnapshot.js';
 import { storeSnapshot } from '../../metrics/storeSnapshot.js';
 import { updateServerConfig } from '../../servers/serverConfig.js';
@@ -22,6 +23,14 @@ export const mutationResolvers: MutationResolvers = {
     // clientCertificatePlugin has already required a verified certificate when mutual TLS is on.
     const fingerprint = services.config.mtls !== undefined && clientCertificate?.status === 'authorized' ? clientCertificate.fingerprint : null;
     return registerCollector(services, input, registrationSecret, logger, fingerprint);
+  },
+
+  refreshCollectorToken(_parent, _args, { services, principal, logger }) {
+    // The shield rule guarantees a collector principal; this narrows the type.
+    if (principal.kind !== 'collector') {
+      throw new ForbiddenError('Forbidden: only a collector token may call this operation');
+    }
+    return refreshCollectorToken(services, principal.collectorId, logger);
   },
 
   async pushMetrics(_parent, { input }, { services, principal, logger }) {

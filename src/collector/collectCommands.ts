@@ -1,0 +1,77 @@
+import type { Logger } from 'pino';
+import type { CollectorConfig } from '../config.js';
+import { ConfigError } from '../config/ConfigError.js';
+import { abortableSleep } from './abortableSleep.js';
+import { readCollectorState } from './collectorState.js';
+import { openRuntime, type CollectorRuntime } from './collectorRuntime.js';
+import { collectTargets, type CollectOptions } from './collectTargets.js';
+import { deliverSpool, type DeliveryReport } from './deliverSpool.js';
+import type { SnapshotWire } from './snapshotWire.js';
+
+/** Collector id of dry runs before `register`; the API would reject it. */
+const UNREGISTERED_COLLECTOR_ID = '00000000-0000-0000-0000-000000000000';
+
+function collectOptions(config: CollectorConfig, collectorId: string): CollectOptions {
+  return {
+    collectorId,
+    statementTimeoutMs: config.statementTimeoutMs,
+    statementsLimit: config.statementsLimit,
+    statementsQueryText: config.statementsQueryText,
+    relationsLimit: config.relationsLimit,
+  };
+}
+
+function requireTargets(config: CollectorConfig): void {
+  if (config.targets.length === 0) {
+    throw new ConfigError('No PostgreSQL target: pass --target postgresql://... or set COLLECTOR_TARGETS');
+  }
+}
+
+/** Reads one snapshot of each target without pushing, for `once --dry-run`. */
+export async function dryRunCommand(config: CollectorConfig, logger: Logger): Promise<SnapshotWire[]> {
+  requireTargets(config);
+  const state = await readCollectorState(config.stateDir).catch(() => undefined);
+  return collectTargets(config.targets, collectOptions(config, state?.collectorId ?? UNREGISTERED_COLLECTOR_ID), logger);
+}
+
+/** Runs one cycle: renews the token when due, spools a snapshot of each target, then pushes the whole spool oldest first. */
+async function cycle(config: CollectorConfig, runtime: CollectorRuntime, logger: Logger, signal?: AbortSignal): Promise<DeliveryReport & { collected: number }> {
+  await runtime.tokens.renewIfDue();
+  const snapshots = await collectTargets(config.targets, collectOptions(config, runtime.tokens.collectorId), logger);
+  for (const snapshot of snapshots) {
+    await runtime.spool.add(snapshot);
+  }
+
+  const report = await deliverSpool(runtime.spool, runtime.client, runtime.tokens, logger, {
+    maxAttempts: config.maxAttempts,
+    baseDelayMs: config.retryBaseDelayMs,
+    maxDelayMs: config.retryMaxDelayMs,
+    signal,
+  });
+  return { ...report, collected: snapshots.length };
+}
+
+/** `once`: one cycle. The caller exits non-zero when a target failed or snapshots remain in the spool. */
+export async function onceCommand(config: CollectorConfig, logger: Logger): Promise<DeliveryReport & { collected: number }> {
+  requireTargets(config);
+  const runtime = await openRuntime(config, logger);
+  return cycle(config, runtime, logger);
+}
+
+/**
+ * `run`: a cycle every interval until the signal aborts. A push already sent
+ * when the signal arrives completes; waits end at once.
+ */
+export async function runCommand(config: CollectorConfig, logger: Logger, signal: AbortSignal): Promise<void> {
+  requireTargets(config);
+  const runtime = await openRuntime(config, logger);
+  logger.info({ event: 'start', targets: config.targets.length, intervalSeconds: config.interval, collectorId: runtime.tokens.collectorId }, 'collector started');
+
+  while (!signal.aborted) {
+    const started = Date.now();
+    const report = await cycle(config, runtime, logger, signal);
+    logger.info({ event: 'cycle', ...report, durationMs: Date.now() - started }, 'collection cycle finished');
+    await abortableSleep(started + config.interval * 1000 - Date.now(), signal);
+  }
+  logger.info({ event: 'stop', collectorId: runtime.tokens.collectorId }, 'collector stopped');
+}

@@ -1,0 +1,68 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { readSnapshot } from './readSnapshot.js';
+import type { SnapshotWire } from './snapshotWire.js';
+import { uuidv7 } from './uuidv7.js';
+import { redactUrl } from './convertOption.js';
+
+export interface CollectOptions {
+  collectorId: string;
+  statementTimeoutMs: number;
+  statementsLimit: number;
+  statementsQueryText: boolean;
+  relationsLimit: number;
+}
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Host and port that name a target to the API, taken from its connection URL. */
+export function targetAddress(connectionUrl: string): { host: string; port: number } {
+  const url = new URL(connectionUrl);
+  const host = decodeURIComponent(url.hostname).replace(/^\[|\]$/g, '');
+  return { host: host === '' ? 'localhost' : host, port: url.port === '' ? 5432 : Number(url.port) };
+}
+
+/** Connects to one target, reads a snapshot with a new UUIDv7 id, and disconnects. */
+export async function collectTarget(connectionUrl: string, options: CollectOptions): Promise<SnapshotWire> {
+  const client = new pg.Client({
+    connectionString: connectionUrl,
+    application_name: 'pganalytics-collector',
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
+  await client.connect();
+  try {
+    return await readSnapshot(client, {
+      collectorId: options.collectorId,
+      snapshotId: uuidv7(),
+      ...targetAddress(connectionUrl),
+      statementTimeoutMs: options.statementTimeoutMs,
+      statementsLimit: options.statementsLimit,
+      statementsQueryText: options.statementsQueryText,
+      relationsLimit: options.relationsLimit,
+    });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Reads a snapshot of every target. A target that cannot be read is logged
+ * and left out, so that one server being down does not stop the others.
+ */
+export async function collectTargets(targets: readonly string[], options: CollectOptions, logger: Logger): Promise<SnapshotWire[]> {
+  const snapshots: SnapshotWire[] = [];
+  for (const target of targets) {
+    const started = performance.now();
+    try {
+      const snapshot = await collectTarget(target, options);
+      logger.debug(
+        { event: 'collect', target: redactUrl(target), snapshotId: snapshot.snapshotId, durationMs: Math.round(performance.now() - started) },
+        'snapshot collected',
+      );
+      snapshots.push(snapshot);
+    } catch (error) {
+      logger.error({ event: 'collect', outcome: 'failure', target: redactUrl(target), err: error }, 'reading the target failed');
+    }
+  }
+  return snapshots;
+}
