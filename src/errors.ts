@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
+  | 'RATE_LIMITED'
   | 'INTERNAL_SERVER_ERROR';
 
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -18,6 +19,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   BAD_USER_INPUT: 400,
   CONFLICT: 409,
+  RATE_LIMITED: 429,
   INTERNAL_SERVER_ERROR: 500,
 };
 
@@ -59,6 +61,14 @@ export class ConflictError extends ApiError {
   readonly code = 'CONFLICT';
   constructor(message: string) {
     super(message, { code: 'CONFLICT' });
+  }
+}
+
+/** Too many attempts. `retryAfter` is the number of seconds to wait before the next one. */
+export class RateLimitedError extends ApiError {
+  readonly code = 'RATE_LIMITED';
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message, { code: 'RATE_LIMITED', retryAfter: retryAfterSeconds });
   }
 }
 

@@ -1,4 +1,4 @@
-import { allow, deny, rule, shield } from 'graphql-shield';
+import { allow, and, deny, rule, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import type { GraphQLSchema } from 'graphql';
 import type { GraphQLContext } from '../context.js';
@@ -44,7 +44,22 @@ function hasRole(required: Role) {
 
 const roleRules = { ADMIN: hasRole('ADMIN'), USER: hasRole('USER'), VIEWER: hasRole('VIEWER') };
 
-function ruleFor(requirement: AccessRequirement) {
+/** Root fields that a user whose password was reset may still call. */
+const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(['Query.me', 'Mutation.changePassword', 'Mutation.logout', 'Mutation.logoutAll']);
+
+const passwordIsCurrent = rule('passwordIsCurrent', { cache: 'contextual' })((_parent, _args, context: GraphQLContext) => {
+  const { principal } = context;
+  if (principal.kind === 'user' && principal.mustChangePassword) {
+    return new ForbiddenError('Forbidden: your password was reset; set a new one with changePassword first');
+  }
+  return true;
+});
+
+function isRootField(field: string): boolean {
+  return /^(Query|Mutation|Subscription)\./.test(field);
+}
+
+function ruleFor(requirement: AccessRequirement, field: string) {
   switch (requirement.kind) {
     case 'public':
     case 'inherited':
@@ -52,13 +67,16 @@ function ruleFor(requirement: AccessRequirement) {
     case 'collector':
       return isCollector;
     case 'role':
-      return roleRules[requirement.role];
+      return !isRootField(field) || ALLOWED_BEFORE_PASSWORD_CHANGE.has(field)
+        ? roleRules[requirement.role]
+        : and(roleRules[requirement.role], passwordIsCurrent);
   }
 }
 
 /**
  * Builds the graphql-shield middleware from the access directives in the
- * schema. Fields absent from the rule tree fall back to deny. External
+ * schema. A user whose password was reset passes only the root fields in
+ * ALLOWED_BEFORE_PASSWORD_CHANGE (and the fields of their results). Fields absent from the rule tree fall back to deny. External
  * errors are allowed through so that resolver errors keep their codes
  * instead of becoming "Not Authorised!".
  */
@@ -67,7 +85,7 @@ export function buildPermissions(schema: GraphQLSchema) {
   const tree: IRules = {};
   for (const [typeName, fields] of Object.entries(requirements)) {
     tree[typeName] = Object.fromEntries(
-      Object.entries(fields).map(([fieldName, requirement]) => [fieldName, ruleFor(requirement)]),
+      Object.entries(fields).map(([fieldName, requirement]) => [fieldName, ruleFor(requirement, `${typeName}.${fieldName}`)]),
     );
   }
 

@@ -12,7 +12,7 @@ export function createContext(services: Services) {
   return async (request: FastifyRequest): Promise<GraphQLContext> => {
     let principal;
     try {
-      principal = await authenticateRequest(singleHeader(request.headers.authorization), services.tokens, services.prisma);
+      principal = await authenticateRequest(singleHeader(request.headers.authorization), services);
     } catch (error) {
       // Apollo returns 500 and formatError masks the message. Apollo does not pass
       // context failures to the error plugin, so they are logged here.

@@ -5,7 +5,7 @@ import type { GraphQLContext } from '../context.js';
 /**
  * Sets the HTTP status from the error code when an operation fails as a
  * whole (errors and no data), so that, for example, pushMetrics without a
- * valid token answers 401. A partial result keeps 200, as GraphQL clients
+ * valid token answers 401, and RATE_LIMITED also sets Retry-After. A partial result keeps 200, as GraphQL clients
  * expect to read its data.
  */
 export const httpStatusPlugin: ApolloServerPlugin<GraphQLContext> = {
@@ -22,6 +22,10 @@ export const httpStatusPlugin: ApolloServerPlugin<GraphQLContext> = {
         const code = errors[0]?.extensions?.['code'];
         if (isErrorCode(code)) {
           response.http.status = HTTP_STATUS_BY_CODE[code];
+        }
+        const retryAfter = errors[0]?.extensions?.['retryAfter'];
+        if (code === 'RATE_LIMITED' && typeof retryAfter === 'number') {
+          response.http.headers.set('retry-after', String(retryAfter));
         }
       },
     };
