@@ -96,8 +96,16 @@ describe('access by role for every protected field', () => {
     },
     'Mutation.pushMetrics': { access: 'collector', query: PUSH_METRICS, variables: () => ({ input: snapshotFixture(collector.collectorId) }) },
     'Query.auditEvents': { access: 'ADMIN', query: '{ auditEvents(first: 5) { nodes { id action } } }', variables: () => ({}) },
-    'User.disabled': { access: 'VIEWER', query: '{ me { disabled } }', variables: () => ({}) },
-    'User.mustChangePassword': { access: 'VIEWER', query: '{ me { mustChangePassword } }', variables: () => ({}) },
+    'User.disabled': {
+      access: 'public',
+      query: 'mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { user { disabled } } }',
+      variables: () => ({ u: users.VIEWER.username, p: users.VIEWER.password }),
+    },
+    'User.mustChangePassword': {
+      access: 'public',
+      query: 'mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { user { mustChangePassword } } }',
+      variables: () => ({ u: users.VIEWER.username, p: users.VIEWER.password }),
+    },
     'User.lockedUntil': { access: 'ADMIN', query: '{ me { lockedUntil } }', variables: () => ({}) },
     'Collector.revokedAt': { access: 'ADMIN', query: '{ collectors { revokedAt } }', variables: () => ({}) },
     'Mutation.logout': {

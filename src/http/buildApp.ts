@@ -14,6 +14,7 @@ import { errorLoggingPlugin } from './errorLoggingPlugin.js';
 import { formatError } from './formatError.js';
 import { httpStatusPlugin } from './httpStatusPlugin.js';
 import { RequestLogController } from './RequestLogController.js';
+import { registerMetricsRoute } from './registerMetricsRoute.js';
 
 /** Request bodies above this size get 413. A full snapshot of 1000 databases is about 1 MB. */
 export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
@@ -36,8 +37,8 @@ export interface App {
 }
 
 /**
- * Builds the Fastify server with Apollo at /graphql and a liveness probe at
- * /health. Introspection and Apollo Sandbox are on only in development.
+ * Builds the Fastify server with Apollo at /graphql, a liveness probe at
+ * /health and Prometheus counters at /metrics (ADMIN token only). Introspection and Apollo Sandbox are on only in development.
  * The caller listens and closes.
  */
 export async function buildApp(services: Services, logger: Logger): Promise<App> {
@@ -69,5 +70,6 @@ export async function buildApp(services: Services, logger: Logger): Promise<App>
 
   await fastify.register(fastifyApollo(apollo), { context: createContext(services) });
   fastify.get('/health', async () => ({ status: 'ok' }));
+  registerMetricsRoute(fastify, services);
   return { fastify, apollo };
 }
