@@ -48,7 +48,7 @@ export async function assertLoginAllowed(
 
 /**
  * Counts a failure for the username and address and delays the next
- * attempt once more than `freeFailures` happened: 1 s, then doubling up to
+ * attempt once `freeFailures` failures happened: 1 s, then doubling up to
  * `maxDelay`. Failures older than the lockout window are forgotten.
  */
 async function countAddressFailure(services: Services, key: ThrottleKey, now: Date): Promise<void> {
