@@ -28,7 +28,15 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   jwtSecret: string;
+  /** Earlier JWT secrets that still verify tokens but sign none. */
+  jwtPreviousSecrets: string[];
   registrationSecret: string;
+  /** An earlier registration secret, accepted until registrationSecretPreviousUntil. */
+  registrationSecretPrevious: string | undefined;
+  registrationSecretPreviousUntil: Date | undefined;
+  /** Seconds that a token version or revocation check is cached; 0 reads the database on every request. */
+  tokenCheckCacheTtl: number;
+  loginThrottle: LoginThrottleConfig;
   /** Lifetimes in seconds. */
   jwtExpiresIn: number;
   refreshTokenExpiresIn: number;
@@ -69,6 +77,18 @@ export interface MtlsConfig {
   caPath: string;
 }
 
+/** Failed-login slowdown and lockout; durations are in seconds. */
+export interface LoginThrottleConfig {
+  /** Failures from one address for one username before each further attempt is delayed. */
+  freeFailures: number;
+  /** Upper bound of the per-address delay, which doubles with each failure. */
+  maxDelay: number;
+  /** Failures from all addresses within lockoutWindow that lock the account. */
+  lockoutThreshold: number;
+  lockoutWindow: number;
+  lockoutDuration: number;
+}
+
 const optionalText = z
   .string()
   .optional()
@@ -101,6 +121,37 @@ const booleanSchema = (variable: string) =>
     return z.NEVER;
   });
 
+/** A duration like durationSchema, but "0" is allowed and means off. */
+const durationOrZeroSchema = (variable: string, fallback: string) =>
+  optionalText.transform((value, context) => {
+    const text = value ?? fallback;
+    const seconds = text.trim() === '0' ? 0 : parseDuration(text);
+    if (seconds === undefined) {
+      context.addIssue({ code: 'custom', message: `${variable} must be 0 or a duration such as 5, 5s or 1m, got "${value}"` });
+      return z.NEVER;
+    }
+    return seconds;
+  });
+
+const countSchema = (maximum: number, fallback: number) => z.coerce.number().int().min(1).max(maximum).default(fallback);
+
+const secretListSchema = optionalText.transform((value) =>
+  value === undefined ? [] : value.split(',').map((item) => item.trim()).filter((item) => item !== ''),
+);
+
+const dateSchema = (variable: string) =>
+  optionalText.transform((value, context) => {
+    if (value === undefined) {
+      return undefined;
+    }
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
+      context.addIssue({ code: 'custom', message: `${variable} must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z, got "${value}"` });
+      return z.NEVER;
+    }
+    return date;
+  });
+
 const environmentSchema = z.object({
   ENVIRONMENT: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -111,6 +162,15 @@ const environmentSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   JWT_SECRET: optionalText,
   REGISTRATION_SECRET: optionalText,
+  JWT_PREVIOUS_SECRETS: secretListSchema,
+  REGISTRATION_SECRET_PREVIOUS: optionalText,
+  REGISTRATION_SECRET_PREVIOUS_UNTIL: dateSchema('REGISTRATION_SECRET_PREVIOUS_UNTIL'),
+  TOKEN_CHECK_CACHE_TTL: durationOrZeroSchema('TOKEN_CHECK_CACHE_TTL', '5s'),
+  LOGIN_FREE_FAILURES: countSchema(100, 3),
+  LOGIN_MAX_DELAY: durationSchema('LOGIN_MAX_DELAY', '15m'),
+  LOGIN_LOCKOUT_THRESHOLD: countSchema(100_000, 50),
+  LOGIN_LOCKOUT_WINDOW: durationSchema('LOGIN_LOCKOUT_WINDOW', '1h'),
+  LOGIN_LOCKOUT_DURATION: durationSchema('LOGIN_LOCKOUT_DURATION', '15m'),
   JWT_EXPIRES_IN: durationSchema('JWT_EXPIRES_IN', '24h'),
   REFRESH_TOKEN_EXPIRES_IN: durationSchema('REFRESH_TOKEN_EXPIRES_IN', '30d'),
   COLLECTOR_TOKEN_EXPIRES_IN: durationSchema('COLLECTOR_TOKEN_EXPIRES_IN', '90d'),
@@ -162,6 +222,23 @@ const environmentSchema = z.object({
     }),
 });
 
+const MIN_PREVIOUS_SECRET_BYTES = 32;
+
+/** Checks the secrets kept for rotation; a previous registration secret needs an end date. */
+function checkRotationSecrets(values: z.infer<typeof environmentSchema>, jwtSecret: string): void {
+  for (const [index, secret] of values.JWT_PREVIOUS_SECRETS.entries()) {
+    if (Buffer.byteLength(secret, 'utf8') < MIN_PREVIOUS_SECRET_BYTES) {
+      throw new ConfigError(`JWT_PREVIOUS_SECRETS entry ${index + 1} is shorter than ${MIN_PREVIOUS_SECRET_BYTES} bytes`);
+    }
+    if (secret === jwtSecret) {
+      throw new ConfigError(`JWT_PREVIOUS_SECRETS entry ${index + 1} equals JWT_SECRET: remove it`);
+    }
+  }
+  if (values.REGISTRATION_SECRET_PREVIOUS !== undefined && values.REGISTRATION_SECRET_PREVIOUS_UNTIL === undefined) {
+    throw new ConfigError('REGISTRATION_SECRET_PREVIOUS is set but REGISTRATION_SECRET_PREVIOUS_UNTIL is missing: give the date after which it stops working');
+  }
+}
+
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`)
@@ -189,6 +266,8 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
 
   const transport = checkTransport(values);
 
+  checkRotationSecrets(values, secrets.values.JWT_SECRET);
+
   return {
     environment: values.ENVIRONMENT,
     port: values.PORT,
@@ -196,7 +275,18 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     databaseUrl: values.DATABASE_URL,
     dataDir,
     jwtSecret: secrets.values.JWT_SECRET,
+    jwtPreviousSecrets: values.JWT_PREVIOUS_SECRETS,
     registrationSecret: secrets.values.REGISTRATION_SECRET,
+    registrationSecretPrevious: values.REGISTRATION_SECRET_PREVIOUS,
+    registrationSecretPreviousUntil: values.REGISTRATION_SECRET_PREVIOUS_UNTIL,
+    tokenCheckCacheTtl: values.TOKEN_CHECK_CACHE_TTL,
+    loginThrottle: {
+      freeFailures: values.LOGIN_FREE_FAILURES,
+      maxDelay: values.LOGIN_MAX_DELAY,
+      lockoutThreshold: values.LOGIN_LOCKOUT_THRESHOLD,
+      lockoutWindow: values.LOGIN_LOCKOUT_WINDOW,
+      lockoutDuration: values.LOGIN_LOCKOUT_DURATION,
+    },
     jwtExpiresIn: values.JWT_EXPIRES_IN,
     refreshTokenExpiresIn: values.REFRESH_TOKEN_EXPIRES_IN,
     collectorTokenExpiresIn: values.COLLECTOR_TOKEN_EXPIRES_IN,

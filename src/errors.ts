@@ -98,8 +98,11 @@ export class PayloadTooLargeError extends ApiError {
  */
 export class RateLimitedError extends ApiError {
   readonly code = 'RATE_LIMITED';
-  constructor(readonly retryAfter: number) {
-    super('Too many requests', { code: 'RATE_LIMITED', retryAfter, http: httpExtension(429, retryAfter) });
+  constructor(
+    readonly retryAfter: number,
+    message = 'Too many requests',
+  ) {
+    super(message, { code: 'RATE_LIMITED', retryAfter, http: httpExtension(429, retryAfter) });
   }
 }
 

@@ -96,7 +96,7 @@ describe.each(databaseKinds())('login and refresh on %s', (kind) => {
   it('logs failures at warn and successes at info, without passwords', async () => {
     await login(user.username, 'wrong-password-456');
     const failure = server.logs.find('login failed').at(-1);
-    expect(failure).toMatchObject({ level: 40, username: user.username, reason: 'wrong password' });
+    expect(failure).toMatchObject({ level: 40, username: user.username, reason: 'wrong_password' });
     expect(failure?.['reqId']).toEqual(expect.any(String));
     expect(server.logs.find('login succeeded')[0]).toMatchObject({ level: 30, username: user.username });
     expect(server.logs.text()).not.toContain('wrong-password-456');

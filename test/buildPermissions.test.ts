@@ -25,9 +25,9 @@ async function run(schema: ReturnType<typeof schemaWith>, source: string, princi
   return { data: result.data, codes: (result.errors ?? []).map((error) => error.extensions['code']) };
 }
 
-const viewer: Principal = { kind: 'user', userId: '00000000-0000-4000-8000-000000000001', role: 'VIEWER' };
-const user: Principal = { kind: 'user', userId: '00000000-0000-4000-8000-000000000002', role: 'USER' };
-const admin: Principal = { kind: 'user', userId: '00000000-0000-4000-8000-000000000003', role: 'ADMIN' };
+const viewer: Principal = { kind: 'user', userId: '00000000-0000-4000-8000-000000000001', username: 'viewer', role: 'VIEWER', sessionId: undefined, mustChangePassword: false };
+const user: Principal = { kind: 'user', userId: '00000000-0000-4000-8000-000000000002', username: 'user', role: 'USER', sessionId: undefined, mustChangePassword: false };
+const admin: Principal = { kind: 'user', userId: '00000000-0000-4000-8000-000000000003', username: 'admin', role: 'ADMIN', sessionId: undefined, mustChangePassword: false };
 const collector: Principal = { kind: 'collector', collectorId: '00000000-0000-4000-8000-000000000004' };
 
 describe('readAccessRequirements', () => {

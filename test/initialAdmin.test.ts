@@ -30,7 +30,7 @@ describe('ensureInitialAdmin', () => {
       const admin = await database.prisma.user.findUniqueOrThrow({ where: { username: username! } });
 
       expect(admin.role).toBe('ADMIN');
-      expect(await verifyPassword(password!, admin.passwordHash)).toBe(true);
+      expect((await verifyPassword(password!, admin.passwordHash)).matches).toBe(true);
       expect((await stat(file)).mode & 0o777).toBe(0o600);
       expect(logs.find('initial admin created with a generated password')[0]).toMatchObject({ passwordFile: file });
       expect(logs.text()).not.toContain(password);
@@ -41,7 +41,7 @@ describe('ensureInitialAdmin', () => {
     await withDatabase({ ADMIN_USERNAME: 'root-admin', ADMIN_PASSWORD: 'correct horse battery' }, async ({ database, run }) => {
       await run();
       const admin = await database.prisma.user.findUniqueOrThrow({ where: { username: 'root-admin' } });
-      expect(await verifyPassword('correct horse battery', admin.passwordHash)).toBe(true);
+      expect((await verifyPassword('correct horse battery', admin.passwordHash)).matches).toBe(true);
     });
   });
 

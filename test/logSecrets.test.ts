@@ -46,6 +46,38 @@ describe('log lines', () => {
       secrets.push('a-wrong-registration-secret-value');
       await server.graphql(PUSH_METRICS, { input: snapshotFixture(collector.collectorId) }, { token: collector.token });
       await server.graphql('{ me { id } }', {}, { token: `${admin.token}tampered` });
+
+      // User management and password changes, each with a password in the variables.
+      const created = await server.graphql<{ createUser: { id: string } }>(
+        'mutation ($input: CreateUserInput!) { createUser(input: $input) { id } }',
+        { input: { username: 'log-scan-user', password: 'first-passphrase-for-scan', role: 'VIEWER' } },
+        { token: admin.token },
+      );
+      const userId = created.body.data!.createUser.id;
+      secrets.push('first-passphrase-for-scan', 'reset-passphrase-for-scan', 'final-passphrase-for-scan', 'wrong-current-passphrase', 'Password1234');
+      await server.graphql('mutation ($input: CreateUserInput!) { createUser(input: $input) { id } }', {
+        input: { username: 'log-scan-weak', password: 'Password1234', role: 'VIEWER' },
+      }, { token: admin.token });
+      await server.graphql('mutation ($id: ID!, $p: String!) { resetUserPassword(id: $id, password: $p) { id } }', { id: userId, p: 'reset-passphrase-for-scan' }, { token: admin.token });
+      const temporary = await server.graphql<{ login: { token: string; refreshToken: string } }>(
+        'mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token refreshToken } }',
+        { u: 'log-scan-user', p: 'reset-passphrase-for-scan' },
+      );
+      secrets.push(temporary.body.data!.login.token, temporary.body.data!.login.refreshToken);
+      await server.graphql('mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { token } }', {
+        c: 'wrong-current-passphrase', n: 'final-passphrase-for-scan',
+      }, { token: temporary.body.data!.login.token });
+      const changed = await server.graphql<{ changePassword: { token: string; refreshToken: string } }>(
+        'mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { token refreshToken } }',
+        { c: 'reset-passphrase-for-scan', n: 'final-passphrase-for-scan' },
+        { token: temporary.body.data!.login.token },
+      );
+      secrets.push(changed.body.data!.changePassword.token, changed.body.data!.changePassword.refreshToken);
+      await server.graphql('mutation ($t: String!) { logout(refreshToken: $t) }', { t: changed.body.data!.changePassword.refreshToken });
+      await server.graphql('mutation ($t: String!) { logout(refreshToken: $t) }', { t: `${changed.body.data!.changePassword.refreshToken}x` });
+      await server.graphql('mutation { logoutAll }', {}, { token: refreshed.body.data!.refreshToken.token });
+      await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${admin.token}` } });
+      await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${pair.token}x` } });
     } finally {
       await server.close();
     }

@@ -10,9 +10,14 @@ type Access = 'public' | 'collector' | 'VIEWER' | 'USER' | 'ADMIN';
 interface Case {
   access: Access;
   query: string;
-  variables: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Receives the calling user when `ownUser` is set. */
+  variables: (caller?: TestUser) => Promise<Record<string, unknown>> | Record<string, unknown>;
   headers?: () => Record<string, string>;
+  /** Calls with a new user of the caller's role, for operations that end the caller's sessions. */
+  ownUser?: boolean;
 }
+
+const STRONG_PASSWORD = () => `matrix-${randomUUID()}`;
 
 const CALLERS: Caller[] = ['anonymous', 'VIEWER', 'USER', 'ADMIN', 'collector'];
 const ROLE_RANK: Record<string, number> = { ADMIN: 0, USER: 1, VIEWER: 2 };
@@ -97,6 +102,77 @@ describe('access by role for every protected field', () => {
     },
     'Collector.certificateFingerprint': { access: 'ADMIN', query: '{ collectors { id certificateFingerprint } }', variables: () => ({}) },
     'Mutation.refreshCollectorToken': { access: 'collector', query: 'mutation { refreshCollectorToken { collectorId expiresAt } }', variables: () => ({}) },
+    'Query.auditEvents': { access: 'ADMIN', query: '{ auditEvents(first: 5) { nodes { id action } } }', variables: () => ({}) },
+    'User.disabled': {
+      access: 'public',
+      query: 'mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { user { disabled } } }',
+      variables: () => ({ u: users.VIEWER.username, p: users.VIEWER.password }),
+    },
+    'User.mustChangePassword': {
+      access: 'public',
+      query: 'mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { user { mustChangePassword } } }',
+      variables: () => ({ u: users.VIEWER.username, p: users.VIEWER.password }),
+    },
+    'User.lockedUntil': { access: 'ADMIN', query: '{ me { lockedUntil } }', variables: () => ({}) },
+    'Collector.revokedAt': { access: 'ADMIN', query: '{ collectors { revokedAt } }', variables: () => ({}) },
+    'Mutation.logout': {
+      access: 'public',
+      query: 'mutation ($t: String!) { logout(refreshToken: $t) }',
+      variables: async () => {
+        const login = await server.graphql<{ login: { refreshToken: string } }>(
+          'mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { refreshToken } }',
+          { u: users.VIEWER.username, p: users.VIEWER.password },
+        );
+        return { t: login.body.data!.login.refreshToken };
+      },
+    },
+    'Mutation.logoutAll': { access: 'VIEWER', query: 'mutation { logoutAll }', variables: () => ({}), ownUser: true },
+    'Mutation.changePassword': {
+      access: 'VIEWER',
+      query: 'mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { token } }',
+      variables: (caller) => ({ c: caller?.password ?? STRONG_PASSWORD(), n: STRONG_PASSWORD() }),
+      ownUser: true,
+    },
+    'Mutation.createUser': {
+      access: 'ADMIN',
+      query: 'mutation ($input: CreateUserInput!) { createUser(input: $input) { id } }',
+      variables: () => ({ input: { username: `matrix-${randomUUID().slice(0, 8)}`, password: STRONG_PASSWORD(), role: 'VIEWER' } }),
+    },
+    'Mutation.updateUserRole': {
+      access: 'ADMIN',
+      query: 'mutation ($id: ID!) { updateUserRole(id: $id, role: USER) { id } }',
+      variables: async () => ({ id: (await server.createUser('VIEWER')).id }),
+    },
+    'Mutation.disableUser': {
+      access: 'ADMIN',
+      query: 'mutation ($id: ID!) { disableUser(id: $id) { id } }',
+      variables: async () => ({ id: (await server.createUser('VIEWER')).id }),
+    },
+    'Mutation.enableUser': {
+      access: 'ADMIN',
+      query: 'mutation ($id: ID!) { enableUser(id: $id) { id } }',
+      variables: async () => ({ id: (await server.createUser('VIEWER')).id }),
+    },
+    'Mutation.resetUserPassword': {
+      access: 'ADMIN',
+      query: 'mutation ($id: ID!, $p: String!) { resetUserPassword(id: $id, password: $p) { id } }',
+      variables: async () => ({ id: (await server.createUser('VIEWER')).id, p: STRONG_PASSWORD() }),
+    },
+    'Mutation.unlockUser': {
+      access: 'ADMIN',
+      query: 'mutation ($id: ID!) { unlockUser(id: $id) { id } }',
+      variables: async () => ({ id: (await server.createUser('VIEWER')).id }),
+    },
+    'Mutation.revokeCollector': {
+      access: 'ADMIN',
+      query: 'mutation ($id: ID!) { revokeCollector(id: $id) { id } }',
+      variables: async () => ({ id: (await server.registerCollector()).collectorId }),
+    },
+    'Mutation.deleteCollector': {
+      access: 'ADMIN',
+      query: 'mutation ($id: ID!) { deleteCollector(id: $id) }',
+      variables: async () => ({ id: (await server.registerCollector()).collectorId }),
+    },
     'Mutation.updateConfig': {
       access: 'USER',
       query: 'mutation ($id: ID!) { updateConfig(serverId: $id, input: { intervalSeconds: 30 }) { intervalSeconds } }',
@@ -126,12 +202,15 @@ describe('access by role for every protected field', () => {
   it.each(table)('%s as %s', async (name, caller) => {
     const testCase = cases[name]!;
     let token: string | undefined;
+    let callingUser: TestUser | undefined;
     if (caller === 'collector') {
       token = collector.token;
     } else if (caller !== 'anonymous') {
-      token = users[caller].token;
+      callingUser = testCase.ownUser ? await server.createUser(caller) : users[caller];
+      token = callingUser.token;
     }
-    const response = await server.graphql(testCase.query, await testCase.variables(), { token, headers: testCase.headers?.() });
+    const variables = await testCase.variables(callingUser);
+    const response = await server.graphql(testCase.query, variables, { token, headers: testCase.headers?.() });
     const codes = (response.body.errors ?? []).map((error) => error.extensions?.['code']);
     const expected = expectedCode(testCase.access, caller);
 

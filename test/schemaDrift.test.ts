@@ -25,6 +25,16 @@ const HAND_WRITTEN_INDEXES: Array<{ table: string; index: IndexShape }> = [
       predicate: `(state = 'FIRING'::"AlertState")`,
     },
   },
+  {
+    table: 'collectors',
+    index: {
+      name: 'collectors_hostname_active_key',
+      columns: ['hostname'],
+      unique: true,
+      method: 'btree',
+      predicate: '(deleted_at IS NULL)',
+    },
+  },
 ];
 
 function expectedShape(source: string): DatabaseShape {
@@ -78,7 +88,7 @@ describe.each(databaseKinds())('schema drift on %s', (kind) => {
     ],
     [
       'changed nullability',
-      editedSchema('  hostname    String            @unique', '  hostname    String?           @unique'),
+      editedSchema('  hostname    String            @db.VarChar(255)', '  hostname    String?           @db.VarChar(255)'),
       'table collectors: column hostname: nullable is false, expected true',
     ],
     [
@@ -88,7 +98,7 @@ describe.each(databaseKinds())('schema drift on %s', (kind) => {
     ],
     [
       'changed ON DELETE',
-      editedSchema('references: [id], onDelete: Cascade)\n\n  @@index([userId])', 'references: [id], onDelete: Restrict)\n\n  @@index([userId])'),
+      editedSchema('references: [id], onDelete: Cascade)\n  family ', 'references: [id], onDelete: Restrict)\n  family '),
       'table refresh_tokens: foreign key refresh_tokens_user_id_fkey: ON DELETE is "Cascade", expected "Restrict"',
     ],
     [

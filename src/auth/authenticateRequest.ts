@@ -1,19 +1,18 @@
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Services } from '../services.js';
 import type { Principal } from './principal.js';
-import { TokenRejectedError, type TokenSigner } from './tokenSigner.js';
+import { TokenRejectedError } from './tokenSigner.js';
+import { checkAccessToken } from './checkAccessToken.js';
+import { checkCollectorToken } from './checkCollectorToken.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
 
 /**
  * Turns the Authorization header into a Principal. Access tokens become a
  * user and collector tokens a collector. A refresh token, a malformed header
- * or a token whose user or collector no longer exists becomes `invalid`.
+ * or a token that was revoked or whose user or collector no longer exists
+ * becomes `invalid`.
  */
-export async function authenticateRequest(
-  authorization: string | undefined,
-  tokens: TokenSigner,
-  prisma: PrismaClient,
-): Promise<Principal> {
+export async function authenticateRequest(authorization: string | undefined, services: Services): Promise<Principal> {
   if (authorization === undefined || authorization.trim() === '') {
     return { kind: 'anonymous' };
   }
@@ -24,18 +23,12 @@ export async function authenticateRequest(
 
   try {
     const token = match[1];
-    const type = tokens.typeOf(token);
+    const type = services.tokens.typeOf(token);
     if (type === 'access') {
-      const claims = tokens.verify(token, 'access');
-      // TODO: cache this lookup briefly and compare a token version so that a
-      // role change or a disabled user also invalidates tokens already issued.
-      const user = await prisma.user.findUnique({ where: { id: claims.sub }, select: { id: true, role: true } });
-      return user ? { kind: 'user', userId: user.id, role: user.role } : { kind: 'invalid', reason: 'the user no longer exists' };
+      return await checkAccessToken(services, services.tokens.verify(token, 'access'));
     }
     if (type === 'collector') {
-      const claims = tokens.verify(token, 'collector');
-      const collector = await prisma.collector.findUnique({ where: { id: claims.sub }, select: { id: true } });
-      return collector ? { kind: 'collector', collectorId: collector.id } : { kind: 'invalid', reason: 'the collector no longer exists' };
+      return await checkCollectorToken(services, services.tokens.verify(token, 'collector'));
     }
     return { kind: 'invalid', reason: 'a refresh token cannot be used as a bearer token; call refreshToken' };
   } catch (error) {

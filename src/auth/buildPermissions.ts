@@ -1,4 +1,4 @@
-import { allow, chain, deny, rule, shield } from 'graphql-shield';
+import { allow, and, chain, deny, rule, shield } from 'graphql-shield';
 import type { IRule, IRules } from 'graphql-shield';
 import type { GraphQLSchema } from 'graphql';
 import type { GraphQLContext } from '../context.js';
@@ -44,7 +44,22 @@ function hasRole(required: Role) {
 
 const roleRules = { ADMIN: hasRole('ADMIN'), USER: hasRole('USER'), VIEWER: hasRole('VIEWER') };
 
-function ruleFor(requirement: AccessRequirement) {
+/** Root fields that a user whose password was reset may still call. */
+const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(['Query.me', 'Mutation.changePassword', 'Mutation.logout', 'Mutation.logoutAll']);
+
+const passwordIsCurrent = rule('passwordIsCurrent', { cache: 'contextual' })((_parent, _args, context: GraphQLContext) => {
+  const { principal } = context;
+  if (principal.kind === 'user' && principal.mustChangePassword) {
+    return new ForbiddenError('Forbidden: your password was reset; set a new one with changePassword first');
+  }
+  return true;
+});
+
+function isRootField(field: string): boolean {
+  return /^(Query|Mutation|Subscription)\./.test(field);
+}
+
+function ruleFor(requirement: AccessRequirement, field: string) {
   switch (requirement.kind) {
     case 'public':
     case 'inherited':
@@ -52,16 +67,20 @@ function ruleFor(requirement: AccessRequirement) {
     case 'collector':
       return isCollector;
     case 'role':
-      return roleRules[requirement.role];
+      return !isRootField(field) || ALLOWED_BEFORE_PASSWORD_CHANGE.has(field)
+        ? roleRules[requirement.role]
+        : and(roleRules[requirement.role], passwordIsCurrent);
   }
 }
 
 /**
  * Builds the graphql-shield middleware from the access directives in the
- * schema, followed on each field by its rate limit rules. `chain` stops at
- * the first failure, so a denied call is not counted against a limit.
- * Fields absent from the rule tree fall back to deny. External errors are
- * allowed through so that resolver errors keep their codes instead of
+ * schema, followed on each field by its rate limit rules. A user whose
+ * password was reset passes only the root fields in
+ * ALLOWED_BEFORE_PASSWORD_CHANGE (and the fields of their results). `chain`
+ * stops at the first failure, so a denied call is not counted against a
+ * limit. Fields absent from the rule tree fall back to deny. External errors
+ * are allowed through so that resolver errors keep their codes instead of
  * becoming "Not Authorised!".
  */
 export function buildPermissions(schema: GraphQLSchema, rateLimits: Record<string, Record<string, IRule[]>> = {}) {
@@ -71,7 +90,7 @@ export function buildPermissions(schema: GraphQLSchema, rateLimits: Record<strin
     tree[typeName] = Object.fromEntries(
       Object.entries(fields).map(([fieldName, requirement]) => {
         const limits = rateLimits[typeName]?.[fieldName] ?? [];
-        const access = ruleFor(requirement);
+        const access = ruleFor(requirement, `${typeName}.${fieldName}`);
         return [fieldName, limits.length > 0 ? chain(access, ...limits) : access];
       }),
     );

@@ -16,18 +16,23 @@ export function hashToken(token: string): string {
 
 /**
  * Issues an access token and a refresh token for a user and stores the
- * refresh token's hash. `familyId` links the refresh tokens that descend from
- * one login; a new login starts a new family.
+ * refresh token's hash. Without `familyId` a new family is created: the
+ * refresh tokens that descend from one login share it, and the access
+ * tokens name it so that revoking the family ends them too.
  */
-export async function issueSession(services: Services, user: User, familyId: string = randomUUID()): Promise<Session> {
-  const access = services.tokens.sign('access', user.id, { role: user.role });
-  const refresh = services.tokens.sign('refresh', user.id, { fam: familyId });
+export async function issueSession(services: Services, user: User, familyId?: string): Promise<Session> {
+  const family = familyId ?? randomUUID();
+  if (familyId === undefined) {
+    await services.prisma.refreshTokenFamily.create({ data: { id: family, userId: user.id } });
+  }
 
+  const access = services.tokens.sign('access', user.id, { role: user.role, ver: user.tokenVersion, sid: family });
+  const refresh = services.tokens.sign('refresh', user.id, { fam: family });
   await services.prisma.refreshToken.create({
     data: {
       userId: user.id,
       tokenHash: hashToken(refresh.token),
-      familyId,
+      familyId: family,
       expiresAt: refresh.expiresAt,
     },
   });

@@ -8,7 +8,16 @@ import type { Role } from '../generated/prisma/enums.js';
 export type Principal =
   | { kind: 'anonymous' }
   | { kind: 'invalid'; reason: string }
-  | { kind: 'user'; userId: string; role: Role }
+  | {
+      kind: 'user';
+      userId: string;
+      username: string;
+      role: Role;
+      /** Refresh token family of the login behind the access token, when the token names one. */
+      sessionId: string | undefined;
+      /** Set after an admin reset the password: only changePassword, me and logout are allowed. */
+      mustChangePassword: boolean;
+    }
   | { kind: 'collector'; collectorId: string };
 
 /** Roles from most to least privileged. */

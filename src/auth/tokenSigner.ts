@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
 export const TOKEN_ISSUER = 'pganalytics';
@@ -20,10 +20,21 @@ const baseClaims = {
   jti: z.uuid(),
 };
 
+// `ver` is the user's or collector's token version when the token was
+// signed. Tokens signed before versions existed lack it and count as 0.
+const tokenVersion = z.number().int().min(0).default(0);
+
 const claimSchemas = {
-  access: z.object({ ...baseClaims, typ: z.literal('access'), role: z.enum(['ADMIN', 'USER', 'VIEWER']) }),
+  access: z.object({
+    ...baseClaims,
+    typ: z.literal('access'),
+    role: z.enum(['ADMIN', 'USER', 'VIEWER']),
+    ver: tokenVersion,
+    /** Refresh token family of the login; absent in tokens signed before families existed. */
+    sid: z.uuid().optional(),
+  }),
   refresh: z.object({ ...baseClaims, typ: z.literal('refresh'), fam: z.uuid() }),
-  collector: z.object({ ...baseClaims, typ: z.literal('collector') }),
+  collector: z.object({ ...baseClaims, typ: z.literal('collector'), ver: tokenVersion }),
 };
 
 export type AccessClaims = z.infer<typeof claimSchemas.access>;
@@ -42,21 +53,47 @@ export class TokenRejectedError extends Error {
   override name = 'TokenRejectedError';
 }
 
-/** Signs and verifies HS256 tokens with issuer, audience and type checked. */
-export class TokenSigner {
-  constructor(
-    private readonly secret: string,
-    private readonly lifetimes: Record<TokenType, number>,
-  ) {}
+/**
+ * Key id of a secret: a truncated SHA-256, so the header names the key
+ * without revealing it. 96 bits keep collisions between a handful of keys
+ * out of reach.
+ */
+export function keyIdOf(secret: string): string {
+  return createHash('sha256').update('pganalytics-jwt-key-id:').update(secret).digest('base64url').slice(0, 16);
+}
 
-  sign(type: 'access', subject: string, extra: { role: AccessClaims['role'] }): SignedToken;
+/** The signing secret and the previous secrets that still verify. */
+export interface SigningKeys {
+  current: string;
+  previous: readonly string[];
+}
+
+/**
+ * Signs and verifies HS256 tokens with issuer, audience and type checked.
+ * Tokens carry the key id (`kid`) of the secret that signed them; the current
+ * secret signs, and previous secrets only verify.
+ */
+export class TokenSigner {
+  private readonly currentKeyId: string;
+  private readonly verifyingKeys: Map<string, string>;
+
+  constructor(
+    private readonly keys: SigningKeys,
+    private readonly lifetimes: Record<TokenType, number>,
+  ) {
+    this.currentKeyId = keyIdOf(keys.current);
+    this.verifyingKeys = new Map([keys.current, ...keys.previous].map((secret) => [keyIdOf(secret), secret]));
+  }
+
+  sign(type: 'access', subject: string, extra: { role: AccessClaims['role']; ver: number; sid: string }): SignedToken;
   sign(type: 'refresh', subject: string, extra: { fam: string }): SignedToken;
-  sign(type: 'collector', subject: string): SignedToken;
-  sign(type: TokenType, subject: string, extra: Record<string, string> = {}): SignedToken {
+  sign(type: 'collector', subject: string, extra: { ver: number }): SignedToken;
+  sign(type: TokenType, subject: string, extra: Record<string, string | number>): SignedToken {
     const jti = randomUUID();
     const lifetime = this.lifetimes[type];
-    const token = jwt.sign({ ...extra, typ: type }, this.secret, {
+    const token = jwt.sign({ ...extra, typ: type }, this.keys.current, {
       algorithm: 'HS256',
+      keyid: this.currentKeyId,
       expiresIn: lifetime,
       issuer: TOKEN_ISSUER,
       audience: TOKEN_AUDIENCE,
@@ -92,18 +129,35 @@ export class TokenSigner {
     return typ;
   }
 
-  private verifySignature(token: string): unknown {
-    try {
-      return jwt.verify(token, this.secret, {
-        algorithms: ['HS256'],
-        issuer: TOKEN_ISSUER,
-        audience: TOKEN_AUDIENCE,
-      });
-    } catch (error) {
-      if (error instanceof jwt.TokenExpiredError) {
-        throw new TokenRejectedError('token has expired');
-      }
-      throw new TokenRejectedError('token is invalid');
+  /**
+   * Picks the secret named by the `kid` header. Tokens signed before key ids
+   * existed have none and are tried against every accepted secret.
+   */
+  private candidateSecrets(token: string): string[] {
+    const decoded = jwt.decode(token, { complete: true });
+    const keyId = decoded?.header.kid;
+    if (keyId === undefined) {
+      return [...this.verifyingKeys.values()];
     }
+    const secret = this.verifyingKeys.get(keyId);
+    if (secret === undefined) {
+      throw new TokenRejectedError('token was signed with a key that is no longer accepted');
+    }
+    return [secret];
+  }
+
+  private verifySignature(token: string): unknown {
+    let lastError: unknown;
+    for (const secret of this.candidateSecrets(token)) {
+      try {
+        return jwt.verify(token, secret, { algorithms: ['HS256'], issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE });
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    if (lastError instanceof jwt.TokenExpiredError) {
+      throw new TokenRejectedError('token has expired');
+    }
+    throw new TokenRejectedError('token is invalid');
   }
 }

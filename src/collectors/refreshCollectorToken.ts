@@ -13,8 +13,8 @@ export async function refreshCollectorToken(
   logger: FastifyBaseLogger,
 ): Promise<CollectorRegistration> {
   // TODO: record the jti of the replaced token so that it can be revoked early.
-  const signed = services.tokens.sign('collector', collectorId);
-  await services.prisma.collector.update({ where: { id: collectorId }, data: { lastSeenAt: services.now() } });
+  const collector = await services.prisma.collector.update({ where: { id: collectorId }, data: { lastSeenAt: services.now() } });
+  const signed = services.tokens.sign('collector', collectorId, { ver: collector.tokenVersion });
   logger.info(
     { event: 'refresh_collector_token', outcome: 'success', collectorId, expiresAt: signed.expiresAt.toISOString() },
     'collector token renewed',

@@ -28,6 +28,7 @@ import { bodyLimitPlugin } from './bodyLimitPlugin.js';
 import { handleHttpError } from './handleHttpError.js';
 import { measureJsonBody } from './measureJsonBody.js';
 import { requestLimits } from './requestLimits.js';
+import { registerMetricsRoute } from './registerMetricsRoute.js';
 
 /**
  * Converts TRUST_PROXY to a value Fastify's types accept: a hop count
@@ -131,5 +132,6 @@ export async function buildApp(services: Services, logger: Logger, options: Buil
 
   await fastify.register(fastifyApollo(apollo), { context: createContext(services) });
   registerHealthRoutes(fastify, services, { certificateNotAfter: () => certificates?.notAfter });
+  registerMetricsRoute(fastify, services);
   return { fastify, apollo, certificates };
 }

@@ -14,7 +14,7 @@ function singleHeader(value: string | string[] | undefined): string | undefined 
 
 async function authenticate(request: FastifyRequest, services: Services): Promise<Principal> {
   try {
-    return await authenticateRequest(singleHeader(request.headers.authorization), services.tokens, services.prisma);
+    return await authenticateRequest(singleHeader(request.headers.authorization), services);
   } catch (error) {
     // Apollo returns 500 and formatError masks the message. Apollo does not
     // pass context failures to the error plugin, so they are logged here.

@@ -3,10 +3,12 @@ import type { Role } from '../generated/prisma/enums.js';
 import { BadUserInputError, ConflictError } from '../errors.js';
 import { hashPassword } from '../auth/passwords.js';
 import { isUniqueViolation } from '../db/prismaErrors.js';
+import { checkNewPassword } from './passwordPolicy.js';
+
+export { MIN_PASSWORD_LENGTH } from './passwordPolicy.js';
 
 /** Letters, digits and . _ @ -, 1 to 64 characters, starting with a letter or digit. */
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
-export const MIN_PASSWORD_LENGTH = 12;
 
 export interface NewUser {
   username: string;
@@ -15,24 +17,19 @@ export interface NewUser {
 }
 
 /** Checks a new user's name and password; throws BadUserInputError naming the rule. */
-export function validateNewUser(input: NewUser): void {
+export function validateNewUser(input: NewUser, fieldPrefix = ''): void {
   if (!USERNAME.test(input.username)) {
     throw new BadUserInputError(
       'Username must be 1 to 64 characters of letters, digits, ".", "_", "@" or "-", starting with a letter or digit',
-      'username',
+      `${fieldPrefix}username`,
     );
   }
-  if ([...input.password].length < MIN_PASSWORD_LENGTH) {
-    throw new BadUserInputError(`Password must be at least ${MIN_PASSWORD_LENGTH} characters long`, 'password');
-  }
-  if (input.password.toLowerCase() === input.username.toLowerCase()) {
-    throw new BadUserInputError('Password must not be the username', 'password');
-  }
+  checkNewPassword(input.password, input.username, `${fieldPrefix}password`);
 }
 
 /** Creates a user with a bcrypt hash of the password; a taken username is a ConflictError. */
-export async function createUser(prisma: PrismaClient, input: NewUser): Promise<User> {
-  validateNewUser(input);
+export async function createUser(prisma: PrismaClient, input: NewUser, fieldPrefix = ''): Promise<User> {
+  validateNewUser(input, fieldPrefix);
   const passwordHash = await hashPassword(input.password);
   try {
     return await prisma.user.create({ data: { username: input.username, passwordHash, role: input.role } });

@@ -9,20 +9,26 @@ import { validateSnapshot } from '../../metrics/validateSnapshot.js';
 import { storeSnapshot } from '../../metrics/storeSnapshot.js';
 import { updateServerConfig } from '../../servers/serverConfig.js';
 import { requireUuid } from '../requireUuid.js';
+import { logout, logoutAll } from '../../auth/logout.js';
+import { changePassword } from '../../auth/changePassword.js';
+import { adminCreateUser, changeUserRole, disableUser, enableUser, resetUserPassword, unlockUser } from '../../users/manageUsers.js';
+import { deleteCollector, revokeCollector } from '../../collectors/revokeCollector.js';
+import { auditOriginOf, recordAuditEvent } from '../../audit/recordAuditEvent.js';
 
 export const mutationResolvers: MutationResolvers = {
-  login(_parent, args, { services, logger }) {
-    return login(services, args, logger);
+  login(_parent, args, context) {
+    return login(context, args);
   },
 
-  refreshToken(_parent, args, { services, logger }) {
-    return refreshSession(services, args.refreshToken, logger);
+  refreshToken(_parent, args, context) {
+    return refreshSession(context, args.refreshToken);
   },
 
-  registerCollector(_parent, { input }, { services, logger, registrationSecret, clientCertificate }) {
+  registerCollector(_parent, { input }, context) {
+    const { services, clientCertificate } = context;
     // clientCertificatePlugin has already required a verified certificate when mutual TLS is on.
     const fingerprint = services.config.mtls !== undefined && clientCertificate?.status === 'authorized' ? clientCertificate.fingerprint : null;
-    return registerCollector(services, input, registrationSecret, logger, fingerprint);
+    return registerCollector(context, input, fingerprint);
   },
 
   refreshCollectorToken(_parent, _args, { services, principal, logger }) {
@@ -61,14 +67,62 @@ export const mutationResolvers: MutationResolvers = {
     return { ...result, snapshotId: snapshot.snapshotId };
   },
 
-  async updateConfig(_parent, args, { services, principal }) {
+  async updateConfig(_parent, args, context) {
+    const { services, principal } = context;
     const serverId = requireUuid(args.serverId, 'serverId');
-    const server = await services.prisma.monitoredServer.findUnique({ where: { id: serverId }, select: { id: true } });
+    const server = await services.prisma.monitoredServer.findUnique({ where: { id: serverId }, select: { id: true, host: true } });
     if (!server) {
       throw new BadUserInputError(`No server has id ${serverId}`, 'serverId');
     }
     const updatedBy = principal.kind === 'user' ? principal.userId : 'unknown';
-    return updateServerConfig(services.prisma, serverId, args.input, updatedBy);
+    const config = await updateServerConfig(services.prisma, serverId, args.input, updatedBy);
+    const details = { intervalSeconds: config.intervalSeconds, families: config.families.join(',') };
+    await recordAuditEvent(services.prisma, auditOriginOf(context), { action: 'CONFIG_UPDATED', target: { type: 'server', id: serverId, name: server.host }, details }, services.now());
+    return config;
+  },
+
+  logout(_parent, args, context) {
+    return logout(context, args.refreshToken);
+  },
+
+  logoutAll(_parent, _args, context) {
+    return logoutAll(context);
+  },
+
+  changePassword(_parent, args, context) {
+    return changePassword(context, args);
+  },
+
+  createUser(_parent, { input }, context) {
+    return adminCreateUser(context, input);
+  },
+
+  updateUserRole(_parent, args, context) {
+    return changeUserRole(context, args.id, args.role);
+  },
+
+  disableUser(_parent, args, context) {
+    return disableUser(context, args.id);
+  },
+
+  enableUser(_parent, args, context) {
+    return enableUser(context, args.id);
+  },
+
+  resetUserPassword(_parent, args, context) {
+    return resetUserPassword(context, args.id, args.password);
+  },
+
+  unlockUser(_parent, args, context) {
+    return unlockUser(context, args.id);
+  },
+
+  revokeCollector(_parent, args, context) {
+    return revokeCollector(context, args.id);
+  },
+
+  deleteCollector(_parent, args, context) {
+    return deleteCollector(context, args.id);
   },
 
   rotateCollectorCertificate(_parent, args, { services, principal, logger }) {

@@ -3,6 +3,7 @@ import { UnauthenticatedError, BadUserInputError } from '../../errors.js';
 import { listAlerts } from '../../alerts/listAlerts.js';
 import { readServerConfig } from '../../servers/serverConfig.js';
 import { requireUuid } from '../requireUuid.js';
+import { listAuditEvents } from '../../audit/listAuditEvents.js';
 
 export const queryResolvers: QueryResolvers = {
   async me(_parent, _args, { principal, services }) {
@@ -37,10 +38,14 @@ export const queryResolvers: QueryResolvers = {
   },
 
   collectors(_parent, _args, { services }) {
-    return services.prisma.collector.findMany({ orderBy: { hostname: 'asc' } });
+    return services.prisma.collector.findMany({ where: { deletedAt: null }, orderBy: { hostname: 'asc' } });
   },
 
   users(_parent, _args, { services }) {
     return services.prisma.user.findMany({ orderBy: { username: 'asc' } });
+  },
+
+  auditEvents(_parent, args, { services }) {
+    return listAuditEvents(services.prisma, { ...args.filter, first: args.first, after: args.after });
   },
 };

@@ -4,7 +4,22 @@ import { readTimeseries } from '../../metrics/readTimeseries.js';
 import { readServerConfig } from '../../servers/serverConfig.js';
 
 /** Resolvers of object types whose fields need more than their row. */
-export const typeResolvers: Pick<Resolvers, 'Server' | 'Collector' | 'Alert'> = {
+export const typeResolvers: Pick<Resolvers, 'Server' | 'Collector' | 'Alert' | 'User' | 'AuditEvent'> = {
+  User: {
+    disabled(user) {
+      return user.disabledAt !== null;
+    },
+    lockedUntil(user, _args, { services }) {
+      return user.lockedUntil && user.lockedUntil > services.now() ? user.lockedUntil : null;
+    },
+  },
+
+  AuditEvent: {
+    details(event) {
+      return event.details === null ? null : JSON.stringify(event.details);
+    },
+  },
+
   Server: {
     async collector(server, _args, { services }) {
       return services.prisma.collector.findUniqueOrThrow({ where: { id: server.collectorId } });
