@@ -102,5 +102,15 @@ export function timeseriesSql(metric: MetricName, w: SeriesWindow): Prisma.Sql {
       return ratio('xact_rollback', 'xact_commit + xact_rollback', w);
     case 'CACHE_HIT_RATIO':
       return ratio('blks_hit', 'blks_hit + blks_read', w);
+    case 'IDLE_IN_TRANSACTION_SECONDS':
+      return gauge('activity_samples', 'max(longest_idle_in_transaction_seconds)', w);
+    case 'SESSIONS_WAITING_ON_LOCKS':
+      return gauge('activity_samples', 'max(waiting_on_locks)', w);
+    case 'INACTIVE_REPLICATION_SLOT_SECONDS':
+    case 'DEAD_TUPLE_RATIO':
+    case 'REQUESTED_CHECKPOINT_RATIO':
+      // TODO: query the replication slot, table and checkpointer samples once
+      // snapshots carry them; until then these series are empty.
+      return Prisma.sql`SELECT NULL::timestamptz AS time, NULL::float8 AS value WHERE false`;
   }
 }

@@ -5,8 +5,20 @@ import { refreshSession } from '../../auth/refreshSession.js';
 import { registerCollector } from '../../collectors/registerCollector.js';
 import { validateSnapshot } from '../../metrics/validateSnapshot.js';
 import { storeSnapshot } from '../../metrics/storeSnapshot.js';
-import { updateServerConfig } from '../../servers/serverConfig.js';
+import { readServerConfig, updateServerConfig } from '../../servers/serverConfig.js';
 import { requireUuid } from '../requireUuid.js';
+import { actorName } from '../../auth/actorName.js';
+import { updateCollectorDefaults } from '../../servers/collectorDefaults.js';
+import { setServerLabels } from '../../servers/setServerLabels.js';
+import { createAlertRule, deleteAlertRule, updateAlertRule } from '../../alerts/alertRules.js';
+import { acknowledgeAlert } from '../../alerts/acknowledgeAlert.js';
+import { createSilence } from '../../alerts/silences.js';
+import {
+  createNotificationChannel,
+  deleteNotificationChannel,
+  testNotificationChannel,
+  updateNotificationChannel,
+} from '../../notifications/notificationChannels.js';
 
 export const mutationResolvers: MutationResolvers = {
   login(_parent, args, { services, logger }) {
@@ -46,7 +58,8 @@ export const mutationResolvers: MutationResolvers = {
       },
       result.stored ? 'snapshot stored' : 'snapshot already stored',
     );
-    return { ...result, snapshotId: snapshot.snapshotId };
+    const { version } = await readServerConfig(services.prisma, result.serverId);
+    return { ...result, snapshotId: snapshot.snapshotId, configVersion: version };
   },
 
   async updateConfig(_parent, args, { services, principal }) {
@@ -57,5 +70,57 @@ export const mutationResolvers: MutationResolvers = {
     }
     const updatedBy = principal.kind === 'user' ? principal.userId : 'unknown';
     return updateServerConfig(services.prisma, serverId, args.input, updatedBy);
+  },
+
+  async updateCollectorDefaults(_parent, { input }, { services, principal }) {
+    return updateCollectorDefaults(services.prisma, input, await actorName(services.prisma, principal), services.now());
+  },
+
+  setServerLabels(_parent, args, { services }) {
+    return setServerLabels(services.prisma, requireUuid(args.serverId, 'serverId'), args.labels);
+  },
+
+  async createAlertRule(_parent, { input }, { services, principal }) {
+    return createAlertRule(services.prisma, input, await actorName(services.prisma, principal), services.now());
+  },
+
+  async updateAlertRule(_parent, args, { services, principal }) {
+    const id = requireUuid(args.id, 'id');
+    return updateAlertRule(services.prisma, id, args.input, await actorName(services.prisma, principal), services.now());
+  },
+
+  deleteAlertRule(_parent, args, { services }) {
+    return deleteAlertRule(services.prisma, requireUuid(args.id, 'id'), services.now());
+  },
+
+  async acknowledgeAlert(_parent, args, { services, principal }) {
+    return acknowledgeAlert(services.prisma, requireUuid(args.id, 'id'), await actorName(services.prisma, principal), services.now());
+  },
+
+  async silenceAlerts(_parent, { input }, { services, principal }) {
+    return createSilence(services.prisma, input, await actorName(services.prisma, principal), services.now());
+  },
+
+  async deleteAlertSilence(_parent, args, { services }) {
+    const { count } = await services.prisma.alertSilence.deleteMany({ where: { id: requireUuid(args.id, 'id') } });
+    return count > 0;
+  },
+
+  async createNotificationChannel(_parent, { input }, { services, principal, logger }) {
+    const created = await createNotificationChannel(services.prisma, input, await actorName(services.prisma, principal), services.now());
+    logger.info({ event: 'notification_channel', channelId: created.channel.id, kind: created.channel.kind }, 'notification channel created');
+    return created;
+  },
+
+  updateNotificationChannel(_parent, args, { services }) {
+    return updateNotificationChannel(services.prisma, requireUuid(args.id, 'id'), args.input);
+  },
+
+  deleteNotificationChannel(_parent, args, { services }) {
+    return deleteNotificationChannel(services.prisma, requireUuid(args.id, 'id'));
+  },
+
+  testNotificationChannel(_parent, args, { services }) {
+    return testNotificationChannel(services.prisma, requireUuid(args.id, 'id'), services.now());
   },
 };
