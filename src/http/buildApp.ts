@@ -18,6 +18,7 @@ import { bodyLimitPlugin } from './bodyLimitPlugin.js';
 import { handleHttpError } from './handleHttpError.js';
 import { measureJsonBody } from './measureJsonBody.js';
 import { requestLimits } from './requestLimits.js';
+import { startBackgroundJobs } from '../jobs/startBackgroundJobs.js';
 
 /**
  * Converts TRUST_PROXY to a value Fastify's types accept: a hop count
@@ -38,8 +39,9 @@ export interface App {
 
 /**
  * Builds the Fastify server with Apollo at /graphql and a liveness probe at
- * /health. Introspection and Apollo Sandbox are on only in development.
- * The caller listens and closes.
+ * /health, and starts the background jobs unless BACKGROUND_JOBS is false;
+ * closing the server stops them. Introspection and Apollo Sandbox are on
+ * only in development. The caller listens and closes.
  */
 export async function buildApp(services: Services, logger: Logger): Promise<App> {
   const { config } = services;
@@ -79,5 +81,10 @@ export async function buildApp(services: Services, logger: Logger): Promise<App>
 
   await fastify.register(fastifyApollo(apollo), { context: createContext(services) });
   fastify.get('/health', async () => ({ status: 'ok' }));
+
+  if (config.backgroundJobs) {
+    const stopJobs = startBackgroundJobs(services, fastify.log);
+    fastify.addHook('onClose', async () => stopJobs());
+  }
   return { fastify, apollo };
 }
