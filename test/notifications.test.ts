@@ -21,7 +21,7 @@ interface Delivery {
   attempts: Array<{ statusCode: number | null; error: string | null }>;
 }
 
-/** Verifies a request the way the README tells receivers to, without the server's code. */
+/** Verifies a request as the README instructs receivers to, independently of the server's code. */
 function verify(request: ReceivedRequest, secret: string): boolean {
   const timestamp = String(request.headers['x-pganalytics-timestamp']);
   const header = String(request.headers['x-pganalytics-signature']);

@@ -57,7 +57,7 @@ export function computeMetricValues(snapshot: Snapshot, interval: IntervalCounte
 
   // TODO: compute INACTIVE_REPLICATION_SLOT_SECONDS, DEAD_TUPLE_RATIO (tables
   // over 10,000 rows) and REQUESTED_CHECKPOINT_RATIO once snapshots carry
-  // replication slots, table and checkpointer statistics; their default rules
-  // are disabled until then.
+  // replication slot, table and checkpointer statistics. Their default rules
+  // stay disabled until then.
   return values;
 }

@@ -23,12 +23,12 @@ export interface Crossing {
 }
 
 /**
- * What evaluation does with a rule and subject:
- * open: no alert was open and the condition holds (PENDING, or FIRING when the rule has no duration);
- * fire: a pending alert held for the rule's duration;
- * update: the open alert stays open with a new value, and maybe a new severity;
- * resolve: a firing alert's condition stopped holding;
- * discard: a pending alert's condition stopped holding before it fired.
+ * The outcome of evaluating a rule and subject.
+ * open: no alert was open and the value crosses a threshold (PENDING, or FIRING when the rule has no duration).
+ * fire: a pending alert crossed for the rule's whole duration.
+ * update: the open alert stays open with a new value, and maybe a new severity.
+ * resolve: a firing alert's value no longer crosses.
+ * discard: a pending alert's value no longer crosses before it fired.
  */
 export type Transition =
   | { kind: 'none' }

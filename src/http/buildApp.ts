@@ -39,8 +39,8 @@ export interface App {
 
 /**
  * Builds the Fastify server with Apollo at /graphql and a liveness probe at
- * /health, and starts the background jobs unless BACKGROUND_JOBS is false;
- * closing the server stops them. Introspection and Apollo Sandbox are on
+ * /health. Unless BACKGROUND_JOBS is false it starts the background jobs,
+ * which closing the server stops. Introspection and Apollo Sandbox are on
  * only in development. The caller listens and closes.
  */
 export async function buildApp(services: Services, logger: Logger): Promise<App> {

@@ -52,7 +52,12 @@ async function record(prisma: PrismaClient, delivery: NotificationDelivery, outc
   const now = options.now();
   const attempts = delivery.attempts + 1;
   const exhausted = attempts >= options.maxAttempts || outcome.error === 'channel is disabled';
-  const status = outcome.ok ? 'DELIVERED' : exhausted ? 'FAILED' : 'PENDING';
+  let status: 'DELIVERED' | 'FAILED' | 'PENDING' = 'PENDING';
+  if (outcome.ok) {
+    status = 'DELIVERED';
+  } else if (exhausted) {
+    status = 'FAILED';
+  }
   const nextAttemptAt =
     status === 'PENDING' ? new Date(now.getTime() + retryDelayMs(attempts, options.retryBaseMs, options.maxDelayMs ?? 3_600_000)) : null;
 

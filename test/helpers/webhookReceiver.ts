@@ -7,7 +7,7 @@ export interface ReceivedRequest {
 }
 
 /**
- * An HTTP receiver on 127.0.0.1 that records each request and answers with
+ * An HTTP receiver on 127.0.0.1 that records each request and responds with
  * the next status of `statuses`, then 200 once they are used up.
  */
 export class WebhookReceiver {
