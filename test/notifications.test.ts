@@ -63,8 +63,10 @@ describe.each(databaseKinds())('notifications on %s', (kind) => {
     });
   }
 
+  /** Pushes a snapshot and moves the server clock, so that each change is queued at its own time. */
   async function push(total: number): Promise<string> {
     clock += 60_000;
+    now = new Date(now.getTime() + 1000);
     const base: SnapshotWire = snapshotFixture(collector.collectorId, { collectedAt: new Date(clock).toISOString() });
     base.server.systemIdentifier = String(systemIdentifier);
     base.activity.totalConnections = total;

@@ -83,13 +83,14 @@ async function record(prisma: PrismaClient, delivery: NotificationDelivery, outc
  * Sends the deliveries that are due and records each attempt. Pending
  * deliveries live in the database, so a restarted server picks them up.
  * Several instances may run this at once: each delivery is claimed first.
- * Returns the number of deliveries attempted.
+ * Due deliveries go out oldest first, but a retried delivery can arrive after
+ * a later one. Returns the number of deliveries attempted.
  */
 export async function deliverDueNotifications(prisma: PrismaClient, options: DeliveryOptions): Promise<number> {
   const now = options.now();
   const due = await prisma.notificationDelivery.findMany({
     where: { status: 'PENDING', nextAttemptAt: { lte: now } },
-    orderBy: [{ nextAttemptAt: 'asc' }, { id: 'asc' }],
+    orderBy: [{ nextAttemptAt: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
     take: options.batchSize ?? 20,
     include: { channel: true },
   });
