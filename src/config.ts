@@ -66,6 +66,16 @@ export interface Config {
   mtls: MtlsConfig | undefined;
   /** Origins allowed by CORS. An empty list sends no CORS headers, so only same-origin pages may call the API. */
   corsOrigins: string[];
+  /** Whether the server runs the not-reporting check and the notification worker. */
+  backgroundJobs: boolean;
+  /** Alerting jobs; durations in seconds. */
+  alerting: {
+    notReportingMissedIntervals: number;
+    notReportingCheckSeconds: number;
+    notificationPollSeconds: number;
+    notificationMaxAttempts: number;
+    notificationRetryBaseSeconds: number;
+  };
 }
 
 export interface TlsConfig {
@@ -206,6 +216,12 @@ const environmentSchema = z.object({
   GRAPHQL_MAX_COST: positiveInteger(5000),
   BODY_LIMIT_PUSH_METRICS_BYTES: positiveInteger(4 * 1024 * 1024),
   BODY_LIMIT_BYTES: positiveInteger(100 * 1024),
+  BACKGROUND_JOBS: z.enum(['true', 'false']).default('true'),
+  NOT_REPORTING_MISSED_INTERVALS: z.coerce.number().int().min(1).max(1000).default(3),
+  NOT_REPORTING_CHECK_INTERVAL: durationSchema('NOT_REPORTING_CHECK_INTERVAL', '30s'),
+  NOTIFICATION_POLL_INTERVAL: durationSchema('NOTIFICATION_POLL_INTERVAL', '5s'),
+  NOTIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  NOTIFICATION_RETRY_BASE: durationSchema('NOTIFICATION_RETRY_BASE', '30s'),
   TRUST_PROXY: z
     .string()
     .optional()
@@ -312,6 +328,14 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     bodyLimits: { pushMetricsBytes: values.BODY_LIMIT_PUSH_METRICS_BYTES, otherBytes: values.BODY_LIMIT_BYTES },
     generatedSecretFiles: secrets.files,
     ...transport,
+    backgroundJobs: values.BACKGROUND_JOBS === 'true',
+    alerting: {
+      notReportingMissedIntervals: values.NOT_REPORTING_MISSED_INTERVALS,
+      notReportingCheckSeconds: values.NOT_REPORTING_CHECK_INTERVAL,
+      notificationPollSeconds: values.NOTIFICATION_POLL_INTERVAL,
+      notificationMaxAttempts: values.NOTIFICATION_MAX_ATTEMPTS,
+      notificationRetryBaseSeconds: values.NOTIFICATION_RETRY_BASE,
+    },
   };
 }
 

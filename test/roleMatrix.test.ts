@@ -63,7 +63,62 @@ describe('access by role for every protected field', () => {
     await server.close();
   });
 
+  const randomId = () => ({ id: randomUUID() });
+  const openAlertId = async () => {
+    const now = new Date();
+    const alert = await server.database.prisma.alert.create({
+      data: { serverId, rule: `matrix_${randomUUID().slice(0, 8)}`, severity: 'WARNING', state: 'FIRING', value: 1, threshold: 1, message: 'matrix', openedAt: now, updatedAt: now },
+    });
+    return { id: alert.id };
+  };
+  const channelId = async () => {
+    const channel = await server.database.prisma.notificationChannel.create({
+      data: { name: `matrix ${randomUUID()}`, kind: 'WEBHOOK', url: 'http://127.0.0.1:9/hook', secret: 'matrix-secret' },
+    });
+    return { id: channel.id };
+  };
+  const ruleId = async () => ({ id: (await server.database.prisma.alertRule.findFirstOrThrow({ where: { key: 'long_transaction' } })).id });
+
   const cases: Record<string, Case> = {
+    'Query.alert': { access: 'VIEWER', query: 'query ($id: ID!) { alert(id: $id) { id } }', variables: randomId },
+    'Query.alertRules': { access: 'VIEWER', query: '{ alertRules { id } }', variables: () => ({}) },
+    'Query.alertSilences': { access: 'VIEWER', query: '{ alertSilences { id } }', variables: () => ({}) },
+    'Query.collectorDefaults': { access: 'VIEWER', query: '{ collectorDefaults { version } }', variables: () => ({}) },
+    'Query.collectorConfig': { access: 'collector', query: '{ collectorConfig { serverId version } }', variables: () => ({}) },
+    'Query.notificationChannels': { access: 'ADMIN', query: '{ notificationChannels { id } }', variables: () => ({}) },
+    'Query.notificationDeliveries': { access: 'ADMIN', query: '{ notificationDeliveries { id } }', variables: () => ({}) },
+    'Mutation.updateCollectorDefaults': {
+      access: 'USER', query: 'mutation { updateCollectorDefaults(input: { tableCap: 500 }) { version } }', variables: () => ({}),
+    },
+    'Mutation.setServerLabels': {
+      access: 'USER', query: 'mutation ($id: ID!) { setServerLabels(serverId: $id, labels: ["matrix"]) { id } }', variables: () => ({ id: serverId }),
+    },
+    'Mutation.createAlertRule': {
+      access: 'USER',
+      query: 'mutation ($key: String!) { createAlertRule(input: { key: $key, metric: CONNECTIONS, comparison: ABOVE, warningThreshold: 1000, scope: ALL_SERVERS }) { id } }',
+      variables: () => ({ key: `matrix_${randomUUID().slice(0, 8)}` }),
+    },
+    'Mutation.updateAlertRule': {
+      access: 'USER', query: 'mutation ($id: ID!) { updateAlertRule(id: $id, input: { description: "matrix" }) { id } }', variables: ruleId,
+    },
+    'Mutation.deleteAlertRule': { access: 'USER', query: 'mutation ($id: ID!) { deleteAlertRule(id: $id) }', variables: randomId },
+    'Mutation.acknowledgeAlert': { access: 'USER', query: 'mutation ($id: ID!) { acknowledgeAlert(id: $id) { id } }', variables: openAlertId },
+    'Mutation.silenceAlerts': {
+      access: 'USER',
+      query: 'mutation ($id: ID!, $endsAt: DateTime!) { silenceAlerts(input: { serverId: $id, endsAt: $endsAt }) { id } }',
+      variables: () => ({ id: serverId, endsAt: new Date(Date.now() + 3600_000).toISOString() }),
+    },
+    'Mutation.deleteAlertSilence': { access: 'USER', query: 'mutation ($id: ID!) { deleteAlertSilence(id: $id) }', variables: randomId },
+    'Mutation.createNotificationChannel': {
+      access: 'ADMIN',
+      query: 'mutation ($name: String!) { createNotificationChannel(input: { name: $name, kind: WEBHOOK, url: "http://127.0.0.1:9/hook" }) { secret } }',
+      variables: () => ({ name: `matrix ${randomUUID()}` }),
+    },
+    'Mutation.updateNotificationChannel': {
+      access: 'ADMIN', query: 'mutation ($id: ID!) { updateNotificationChannel(id: $id, input: { enabled: false }) { id } }', variables: channelId,
+    },
+    'Mutation.deleteNotificationChannel': { access: 'ADMIN', query: 'mutation ($id: ID!) { deleteNotificationChannel(id: $id) }', variables: randomId },
+    'Mutation.testNotificationChannel': { access: 'ADMIN', query: 'mutation ($id: ID!) { testNotificationChannel(id: $id) { id } }', variables: channelId },
     'Query.me': { access: 'VIEWER', query: '{ me { id } }', variables: () => ({}) },
     'Query.servers': { access: 'VIEWER', query: '{ servers { id } }', variables: () => ({}) },
     'Query.server': { access: 'VIEWER', query: 'query ($id: ID!) { server(id: $id) { id } }', variables: () => ({ id: serverId }) },

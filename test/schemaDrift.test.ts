@@ -22,7 +22,7 @@ const HAND_WRITTEN_INDEXES: Array<{ table: string; index: IndexShape }> = [
       columns: ['server_id', 'rule', 'subject'],
       unique: true,
       method: 'btree',
-      predicate: `(state = 'FIRING'::"AlertState")`,
+      predicate: `(state <> 'RESOLVED'::"AlertState")`,
     },
   },
   {
@@ -178,7 +178,9 @@ describe('parsePrismaSchema', () => {
     });
     expect(refreshToken?.indexes).toEqual([['userId'], ['familyId']]);
     expect(serverConfig?.fields.find((field) => field.name === 'families')).toMatchObject({ isList: true, isOptional: false });
-    expect(schema.enums.map((prismaEnum) => prismaEnum.name)).toEqual(['Role', 'AlertSeverity', 'AlertState']);
+    expect(schema.enums.map((prismaEnum) => prismaEnum.name)).toEqual([
+      'Role', 'AlertSeverity', 'AlertState', 'AlertComparison', 'AlertRuleScope', 'NotificationChannelKind', 'DeliveryStatus',
+    ]);
   });
 
   const model = (body: string): string => `model Thing {\n  id String @id\n${body}\n}\n`;

@@ -1,5 +1,5 @@
 import type { Alert, PrismaClient } from '../generated/prisma/client.js';
-import type { AlertState } from '../generated/prisma/enums.js';
+import type { AlertSeverity, AlertState } from '../generated/prisma/enums.js';
 import { BadUserInputError } from '../errors.js';
 
 export const MAX_PAGE_SIZE = 200;
@@ -33,21 +33,36 @@ function decodeCursor(cursor: string): Cursor {
   }
 }
 
-/** Lists alerts newest first, filtered by server and state, one page at a time. */
-export async function listAlerts(
-  prisma: PrismaClient,
-  query: { serverId?: string | null; state?: AlertState | null; first?: number | null; after?: string | null },
-): Promise<AlertPage> {
+export interface AlertQuery {
+  serverId?: string | null;
+  state?: AlertState | null;
+  severity?: AlertSeverity | null;
+  /** Inclusive lower bound of openedAt. */
+  from?: Date | null;
+  /** Exclusive upper bound of openedAt. */
+  to?: Date | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** Lists alerts newest first, filtered by server, state, severity and openedAt range, one page at a time. */
+export async function listAlerts(prisma: PrismaClient, query: AlertQuery): Promise<AlertPage> {
   const first = query.first ?? 50;
   if (first < 1 || first > MAX_PAGE_SIZE) {
     throw new BadUserInputError(`first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
   }
+  if (query.from && query.to && query.from.getTime() >= query.to.getTime()) {
+    throw new BadUserInputError('from must be before to', 'from');
+  }
   const after = query.after ? decodeCursor(query.after) : undefined;
+  const openedAt = { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) };
 
   const rows = await prisma.alert.findMany({
     where: {
       ...(query.serverId ? { serverId: query.serverId } : {}),
       ...(query.state ? { state: query.state } : {}),
+      ...(query.severity ? { severity: query.severity } : {}),
+      ...(query.from || query.to ? { openedAt } : {}),
       ...(after
         ? { OR: [{ openedAt: { lt: after.openedAt } }, { openedAt: after.openedAt, id: { lt: after.id } }] }
         : {}),

@@ -29,6 +29,7 @@ import { handleHttpError } from './handleHttpError.js';
 import { measureJsonBody } from './measureJsonBody.js';
 import { requestLimits } from './requestLimits.js';
 import { registerMetricsRoute } from './registerMetricsRoute.js';
+import { startBackgroundJobs } from '../jobs/startBackgroundJobs.js';
 
 /**
  * Converts TRUST_PROXY to a value Fastify's types accept: a hop count
@@ -133,5 +134,10 @@ export async function buildApp(services: Services, logger: Logger, options: Buil
   await fastify.register(fastifyApollo(apollo), { context: createContext(services) });
   registerHealthRoutes(fastify, services, { certificateNotAfter: () => certificates?.notAfter });
   registerMetricsRoute(fastify, services);
+
+  if (config.backgroundJobs) {
+    const stopJobs = startBackgroundJobs(services, fastify.log);
+    fastify.addHook('onClose', async () => stopJobs());
+  }
   return { fastify, apollo, certificates };
 }

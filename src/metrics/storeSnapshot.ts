@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { ConflictError } from '../errors.js';
 import { isUniqueViolation } from '../db/prismaErrors.js';
-import { applyAlertChecks } from './applyAlertChecks.js';
-import { evaluateDefaultRules } from './defaultAlertRules.js';
-import { intervalCacheHitRatio } from './intervalCacheHitRatio.js';
 import { insertFamilySamples } from './insertFamilySamples.js';
+import { applyRuleEvaluation } from '../alerts/applyRuleEvaluation.js';
+import { computeMetricValues } from '../alerts/computeMetricValues.js';
+import { readIntervalCounters } from '../alerts/readIntervalCounters.js';
 import type { Snapshot } from './validateSnapshot.js';
 
 export interface StoreResult {
@@ -110,13 +110,15 @@ async function storeInTransaction(
   await tx.collector.update({ where: { id: collectorId }, data: { lastSeenAt: receivedAt } });
 
   // Alerts follow the newest state only; a replayed older snapshot must not
-  // reopen an alert that has since resolved.
+  // reopen an alert that has since resolved. Rule durations are measured in
+  // collectedAt time, so a collector that catches up after an outage
+  // evaluates its snapshots as they were taken.
   if (!isNewest) {
     const openAlerts = await tx.alert.count({ where: { serverId, state: 'FIRING' } });
     return { serverId, stored: true, openAlerts };
   }
-  const cacheHitRatio = await intervalCacheHitRatio(tx, serverId, snapshot);
-  const openAlerts = await applyAlertChecks(tx, serverId, evaluateDefaultRules(snapshot, { cacheHitRatio }), snapshot.collectedAt);
+  const values = computeMetricValues(snapshot, await readIntervalCounters(tx, serverId, snapshot));
+  const openAlerts = await applyRuleEvaluation(tx, serverId, values, snapshot.collectedAt, receivedAt);
   return { serverId, stored: true, openAlerts };
 }
 

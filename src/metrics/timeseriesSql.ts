@@ -117,5 +117,14 @@ export function timeseriesSql(metric: MetricName, w: SeriesWindow): Prisma.Sql {
       return keyedRate(CHECKPOINTER, 'checkpoints_requested', 3600, w);
     case 'WAL_BYTES_PER_SECOND':
       return keyedRate(WAL, 'lsn_bytes', 1, w);
+    case 'IDLE_IN_TRANSACTION_SECONDS':
+      return gauge('activity_samples', 'max(longest_idle_in_transaction_seconds)', w);
+    case 'SESSIONS_WAITING_ON_LOCKS':
+      return gauge('activity_samples', 'max(waiting_on_locks)', w);
+    case 'INACTIVE_REPLICATION_SLOT_SECONDS':
+    case 'REQUESTED_CHECKPOINT_RATIO':
+      // TODO: compute these from the replication slot and checkpointer
+      // samples; until then these series are empty.
+      return Prisma.sql`SELECT NULL::timestamptz AS time, NULL::float8 AS value WHERE false`;
   }
 }

@@ -1,71 +1,102 @@
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { PrismaClient, ServerConfig } from '../generated/prisma/client.js';
 import type { MetricFamily } from '../generated/graphql.js';
-import { BadUserInputError } from '../errors.js';
+import {
+  isMetricFamily,
+  readCollectorDefaults,
+  validateSettings,
+  type CollectorDefaultsView,
+  type CollectorSettings,
+  type SettingsInput,
+} from './collectorDefaults.js';
 
-export const METRIC_FAMILIES: readonly MetricFamily[] = ['DATABASES', 'ACTIVITY', 'LOCKS', 'REPLICATION'];
-export const DEFAULT_INTERVAL_SECONDS = 60;
-export const MIN_INTERVAL_SECONDS = 10;
-export const MAX_INTERVAL_SECONDS = 3600;
+export { METRIC_FAMILIES, MIN_INTERVAL_SECONDS, MAX_INTERVAL_SECONDS } from './collectorDefaults.js';
 
-/** Collection settings as the API returns them. */
-export interface ServerConfigView {
+/** Effective collection settings of a server as the API returns them. */
+export interface ServerConfigView extends CollectorSettings {
   serverId: string;
-  intervalSeconds: number;
-  families: MetricFamily[];
+  /** The defaults' version plus the server's; both only increase, so the sum does too. */
+  version: number;
+  /** Names of the fields the server overrides. */
+  overrides: Array<keyof CollectorSettings>;
   customized: boolean;
   updatedAt: Date | null;
 }
 
-function isMetricFamily(value: string): value is MetricFamily {
-  return (METRIC_FAMILIES as readonly string[]).includes(value);
-}
+/** Lays a server's saved overrides, if any, over the defaults. */
+export function effectiveConfig(serverId: string, defaults: CollectorDefaultsView, saved: ServerConfig | null): ServerConfigView {
+  const families = (saved?.families ?? []).filter(isMetricFamily);
+  const overrides: Array<keyof CollectorSettings> = [];
+  const pick = <K extends keyof CollectorSettings>(field: K, value: CollectorSettings[K] | null | undefined): CollectorSettings[K] => {
+    if (value === null || value === undefined) {
+      return defaults[field];
+    }
+    overrides.push(field);
+    return value;
+  };
 
-/** Reads a server's settings, or the defaults when none were saved. */
-export async function readServerConfig(prisma: PrismaClient, serverId: string): Promise<ServerConfigView> {
-  const saved = await prisma.serverConfig.findUnique({ where: { serverId } });
-  if (!saved) {
-    return { serverId, intervalSeconds: DEFAULT_INTERVAL_SECONDS, families: [...METRIC_FAMILIES], customized: false, updatedAt: null };
-  }
+  const settings: CollectorSettings = {
+    intervalSeconds: pick('intervalSeconds', saved?.intervalSeconds),
+    families: pick('families', families.length > 0 ? families : null),
+    statementTopN: pick('statementTopN', saved?.statementTopN),
+    queryText: pick('queryText', saved?.queryText),
+    tableCap: pick('tableCap', saved?.tableCap),
+  };
   return {
     serverId,
-    intervalSeconds: saved.intervalSeconds,
-    families: saved.families.filter(isMetricFamily),
-    customized: true,
-    updatedAt: saved.updatedAt,
+    ...settings,
+    version: defaults.version + (saved?.version ?? 0),
+    overrides,
+    customized: overrides.length > 0,
+    updatedAt: saved?.updatedAt ?? null,
   };
 }
 
-function checkUpdate(input: { intervalSeconds?: number | null; families?: MetricFamily[] | null }): void {
-  const { intervalSeconds, families } = input;
-  if (intervalSeconds !== undefined && intervalSeconds !== null) {
-    if (intervalSeconds < MIN_INTERVAL_SECONDS || intervalSeconds > MAX_INTERVAL_SECONDS) {
-      throw new BadUserInputError(
-        `intervalSeconds must be between ${MIN_INTERVAL_SECONDS} and ${MAX_INTERVAL_SECONDS}`,
-        'input.intervalSeconds',
-      );
-    }
-  }
-  if (families !== undefined && families !== null && families.length === 0) {
-    throw new BadUserInputError('families must name at least one metric family', 'input.families');
-  }
+/** Reads a server's effective settings: its overrides on top of the global defaults. */
+export async function readServerConfig(prisma: PrismaClient, serverId: string): Promise<ServerConfigView> {
+  const [defaults, saved] = await Promise.all([
+    readCollectorDefaults(prisma),
+    prisma.serverConfig.findUnique({ where: { serverId } }),
+  ]);
+  return effectiveConfig(serverId, defaults, saved);
 }
 
-/** Saves the fields given and keeps the others, starting from the defaults. */
+/** Reads the effective settings of several servers with two queries. */
+export async function readServerConfigs(prisma: PrismaClient, serverIds: string[]): Promise<ServerConfigView[]> {
+  const defaults = await readCollectorDefaults(prisma);
+  const saved = await prisma.serverConfig.findMany({ where: { serverId: { in: serverIds } } });
+  const byServer = new Map(saved.map((row) => [row.serverId, row]));
+  return serverIds.map((serverId) => effectiveConfig(serverId, defaults, byServer.get(serverId) ?? null));
+}
+
+/** Maps an input field to a column value: undefined keeps the column, null clears the override. */
+function overrideFields(input: SettingsInput) {
+  const families = input.families === null ? [] : input.families && [...new Set<MetricFamily>(input.families)];
+  return {
+    ...(input.intervalSeconds !== undefined ? { intervalSeconds: input.intervalSeconds } : {}),
+    ...(families !== undefined ? { families } : {}),
+    ...(input.statementTopN !== undefined ? { statementTopN: input.statementTopN } : {}),
+    ...(input.queryText !== undefined ? { queryText: input.queryText } : {}),
+    ...(input.tableCap !== undefined ? { tableCap: input.tableCap } : {}),
+  };
+}
+
+/**
+ * Saves a server's overrides and increments its version. A field left out
+ * keeps its value; a field set to null returns to the global default.
+ */
 export async function updateServerConfig(
   prisma: PrismaClient,
   serverId: string,
-  input: { intervalSeconds?: number | null; families?: MetricFamily[] | null },
+  input: SettingsInput,
   updatedBy: string,
 ): Promise<ServerConfigView> {
-  checkUpdate(input);
-  const current = await readServerConfig(prisma, serverId);
-  const intervalSeconds = input.intervalSeconds ?? current.intervalSeconds;
-  const families = input.families ? [...new Set(input.families)] : current.families;
+  validateSettings(input);
+  const fields = overrideFields(input);
 
   await prisma.serverConfig.upsert({
     where: { serverId },
-    create: { serverId, intervalSeconds, families, updatedBy },
-    update: { intervalSeconds, families, updatedBy },
+    create: { serverId, families: [], ...fields, version: 1, updatedBy },
+    update: { ...fields, version: { increment: 1 }, updatedBy },
   });
   return readServerConfig(prisma, serverId);
 }

@@ -66,6 +66,8 @@ export class TestServer {
       RATE_LIMIT_USER_PER_MINUTE: '100000',
       RATE_LIMIT_COLLECTOR_PER_MINUTE: '100000',
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
+      // Tests call the job ticks with their own clock instead.
+      BACKGROUND_JOBS: 'false',
       ...options.env,
     });
     const logs = new LogCapture();

@@ -7,13 +7,25 @@ import { rotateCollectorCertificate } from '../../collectors/rotateCollectorCert
 import { refreshCollectorToken } from '../../collectors/refreshCollectorToken.js';
 import { validateSnapshot } from '../../metrics/validateSnapshot.js';
 import { storeSnapshot } from '../../metrics/storeSnapshot.js';
-import { updateServerConfig } from '../../servers/serverConfig.js';
+import { readServerConfig, updateServerConfig } from '../../servers/serverConfig.js';
 import { requireUuid } from '../requireUuid.js';
 import { logout, logoutAll } from '../../auth/logout.js';
 import { changePassword } from '../../auth/changePassword.js';
 import { adminCreateUser, changeUserRole, disableUser, enableUser, resetUserPassword, unlockUser } from '../../users/manageUsers.js';
 import { deleteCollector, revokeCollector } from '../../collectors/revokeCollector.js';
 import { auditOriginOf, recordAuditEvent } from '../../audit/recordAuditEvent.js';
+import { actorName } from '../../auth/actorName.js';
+import { updateCollectorDefaults } from '../../servers/collectorDefaults.js';
+import { setServerLabels } from '../../servers/setServerLabels.js';
+import { createAlertRule, deleteAlertRule, updateAlertRule } from '../../alerts/alertRules.js';
+import { acknowledgeAlert } from '../../alerts/acknowledgeAlert.js';
+import { createSilence } from '../../alerts/silences.js';
+import {
+  createNotificationChannel,
+  deleteNotificationChannel,
+  testNotificationChannel,
+  updateNotificationChannel,
+} from '../../notifications/notificationChannels.js';
 
 export const mutationResolvers: MutationResolvers = {
   login(_parent, args, context) {
@@ -64,7 +76,8 @@ export const mutationResolvers: MutationResolvers = {
       },
       result.stored ? 'snapshot stored' : 'snapshot already stored',
     );
-    return { ...result, snapshotId: snapshot.snapshotId };
+    const { version } = await readServerConfig(services.prisma, result.serverId);
+    return { ...result, snapshotId: snapshot.snapshotId, configVersion: version };
   },
 
   async updateConfig(_parent, args, context) {
@@ -128,5 +141,57 @@ export const mutationResolvers: MutationResolvers = {
   rotateCollectorCertificate(_parent, args, { services, principal, logger }) {
     const adminId = principal.kind === 'user' ? principal.userId : 'unknown';
     return rotateCollectorCertificate(services, args, adminId, logger);
+  },
+
+  async updateCollectorDefaults(_parent, { input }, { services, principal }) {
+    return updateCollectorDefaults(services.prisma, input, await actorName(services.prisma, principal), services.now());
+  },
+
+  setServerLabels(_parent, args, { services }) {
+    return setServerLabels(services.prisma, requireUuid(args.serverId, 'serverId'), args.labels);
+  },
+
+  async createAlertRule(_parent, { input }, { services, principal }) {
+    return createAlertRule(services.prisma, input, await actorName(services.prisma, principal), services.now());
+  },
+
+  async updateAlertRule(_parent, args, { services, principal }) {
+    const id = requireUuid(args.id, 'id');
+    return updateAlertRule(services.prisma, id, args.input, await actorName(services.prisma, principal), services.now());
+  },
+
+  deleteAlertRule(_parent, args, { services }) {
+    return deleteAlertRule(services.prisma, requireUuid(args.id, 'id'), services.now());
+  },
+
+  async acknowledgeAlert(_parent, args, { services, principal }) {
+    return acknowledgeAlert(services.prisma, requireUuid(args.id, 'id'), await actorName(services.prisma, principal), services.now());
+  },
+
+  async silenceAlerts(_parent, { input }, { services, principal }) {
+    return createSilence(services.prisma, input, await actorName(services.prisma, principal), services.now());
+  },
+
+  async deleteAlertSilence(_parent, args, { services }) {
+    const { count } = await services.prisma.alertSilence.deleteMany({ where: { id: requireUuid(args.id, 'id') } });
+    return count > 0;
+  },
+
+  async createNotificationChannel(_parent, { input }, { services, principal, logger }) {
+    const created = await createNotificationChannel(services.prisma, input, await actorName(services.prisma, principal), services.now());
+    logger.info({ event: 'notification_channel', channelId: created.channel.id, kind: created.channel.kind }, 'notification channel created');
+    return created;
+  },
+
+  updateNotificationChannel(_parent, args, { services }) {
+    return updateNotificationChannel(services.prisma, requireUuid(args.id, 'id'), args.input);
+  },
+
+  deleteNotificationChannel(_parent, args, { services }) {
+    return deleteNotificationChannel(services.prisma, requireUuid(args.id, 'id'));
+  },
+
+  testNotificationChannel(_parent, args, { services }) {
+    return testNotificationChannel(services.prisma, requireUuid(args.id, 'id'), services.now());
   },
 };

@@ -1,7 +1,10 @@
 import type { QueryResolvers } from '../../generated/graphql.js';
 import { UnauthenticatedError, BadUserInputError } from '../../errors.js';
 import { listAlerts } from '../../alerts/listAlerts.js';
-import { readServerConfig } from '../../servers/serverConfig.js';
+import { readServerConfig, readServerConfigs } from '../../servers/serverConfig.js';
+import { readCollectorDefaults } from '../../servers/collectorDefaults.js';
+import { readActiveSilences } from '../../alerts/silences.js';
+import { MAX_PAGE_SIZE } from '../../alerts/listAlerts.js';
 import { requireUuid } from '../requireUuid.js';
 import { listAuditEvents } from '../../audit/listAuditEvents.js';
 
@@ -26,6 +29,53 @@ export const queryResolvers: QueryResolvers = {
   alerts(_parent, args, { services }) {
     const serverId = args.serverId ? requireUuid(args.serverId, 'serverId') : null;
     return listAlerts(services.prisma, { ...args, serverId });
+  },
+
+  alert(_parent, { id }, { services }) {
+    return services.prisma.alert.findUnique({ where: { id: requireUuid(id, 'id') } });
+  },
+
+  alertRules(_parent, _args, { services }) {
+    return services.prisma.alertRule.findMany({ orderBy: { key: 'asc' } });
+  },
+
+  alertSilences(_parent, _args, { services }) {
+    return readActiveSilences(services.prisma, services.now());
+  },
+
+  collectorDefaults(_parent, _args, { services }) {
+    return readCollectorDefaults(services.prisma);
+  },
+
+  async collectorConfig(_parent, _args, { services, principal }) {
+    if (principal.kind !== 'collector') {
+      return [];
+    }
+    const servers = await services.prisma.monitoredServer.findMany({
+      where: { collectorId: principal.collectorId },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+    });
+    return readServerConfigs(services.prisma, servers.map((server) => server.id));
+  },
+
+  notificationChannels(_parent, _args, { services }) {
+    return services.prisma.notificationChannel.findMany({ orderBy: { name: 'asc' } });
+  },
+
+  notificationDeliveries(_parent, args, { services }) {
+    const first = args.first ?? 50;
+    if (first < 1 || first > MAX_PAGE_SIZE) {
+      throw new BadUserInputError(`first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
+    }
+    return services.prisma.notificationDelivery.findMany({
+      where: {
+        ...(args.channelId ? { channelId: requireUuid(args.channelId, 'channelId') } : {}),
+        ...(args.status ? { status: args.status } : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: first,
+    });
   },
 
   async config(_parent, args, { services }) {

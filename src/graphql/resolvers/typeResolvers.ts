@@ -2,9 +2,10 @@ import type { Resolvers } from '../../generated/graphql.js';
 import { readServerSummary } from '../../metrics/readServerSummary.js';
 import { readTimeseries } from '../../metrics/readTimeseries.js';
 import { readServerConfig } from '../../servers/serverConfig.js';
+import { isSilenced, readActiveSilences } from '../../alerts/silences.js';
 
 /** Resolvers of object types whose fields need more than their row. */
-export const typeResolvers: Pick<Resolvers, 'Server' | 'Collector' | 'Alert' | 'User' | 'AuditEvent'> = {
+export const typeResolvers: Pick<Resolvers, 'Server' | 'Collector' | 'Alert' | 'User' | 'AuditEvent' | 'NotificationDelivery'> = {
   User: {
     disabled(user) {
       return user.disabledAt !== null;
@@ -33,6 +34,9 @@ export const typeResolvers: Pick<Resolvers, 'Server' | 'Collector' | 'Alert' | '
     config(server, _args, { services }) {
       return readServerConfig(services.prisma, server.id);
     },
+    labels(server) {
+      return server.labels ?? [];
+    },
   },
 
   Collector: {
@@ -44,6 +48,23 @@ export const typeResolvers: Pick<Resolvers, 'Server' | 'Collector' | 'Alert' | '
   Alert: {
     server(alert, _args, { services }) {
       return services.prisma.monitoredServer.findUniqueOrThrow({ where: { id: alert.serverId } });
+    },
+    // NOTE: reads the silences once per alert; a page of 200 alerts asking
+    // for silenced makes 200 small queries.
+    async silenced(alert, _args, { services }) {
+      return isSilenced(await readActiveSilences(services.prisma, services.now()), alert);
+    },
+    history(alert, _args, { services }) {
+      return services.prisma.alertEvent.findMany({ where: { alertId: alert.id }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+    },
+  },
+
+  NotificationDelivery: {
+    channel(delivery, _args, { services }) {
+      return services.prisma.notificationChannel.findUniqueOrThrow({ where: { id: delivery.channelId } });
+    },
+    attempts(delivery, _args, { services }) {
+      return services.prisma.deliveryAttempt.findMany({ where: { deliveryId: delivery.id }, orderBy: { attemptedAt: 'asc' } });
     },
   },
 };
