@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const services = await createServices(config, database.prisma, logger);
   await ensureInitialAdmin(database.prisma, config, logger);
 
-  const { fastify } = await buildApp(services, logger);
+  const { fastify, apollo } = await buildApp(services, logger);
   const address = await fastify.listen({ port: config.port, host: config.host });
   logger.info({ address: `${address}/graphql`, environment: config.environment }, 'server started');
 
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'server stopping');
     await fastify.close();
+    await apollo.stop();
     await services.close();
     await database.close();
     logger.info('server stopped');

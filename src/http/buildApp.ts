@@ -115,6 +115,10 @@ export async function buildApp(services: Services, logger: Logger, options: Buil
     allowBatchedHttpRequests: false,
     introspection: config.environment !== 'production',
     includeStacktraceInErrorResponses: false,
+    // Apollo's own SIGTERM handler re-sends the signal after stopping, which
+    // killed the process before src/index.ts closed the database. index.ts
+    // handles the signals and stops Apollo itself.
+    stopOnTerminationSignals: false,
     formatError,
     logger,
     plugins: [
