@@ -55,8 +55,8 @@ export async function readCheckpointCounts(
  * the time of its first inactive sample after its last active one. The
  * snapshot's own samples are already stored in the transaction, so a slot
  * seen inactive for the first time maps to the snapshot's collectedAt. The
- * time is as precise as the collection interval, because pg_replication_slots
- * before PostgreSQL 17 has no inactive_since column.
+ * time is only as precise as the collection interval, because snapshots carry
+ * an active flag but not when the slot's last consumer disconnected.
  */
 export async function readSlotsInactiveSince(
   tx: Prisma.TransactionClient,
