@@ -8,6 +8,11 @@ const ALERTS = `
     alerts(serverId: $serverId, state: $state) { nodes { id rule subject severity state value threshold } }
   }`;
 
+const TIMESERIES = `
+  query ($id: ID!, $metric: MetricName!, $from: DateTime!, $to: DateTime!, $step: Int) {
+    server(id: $id) { timeseries(metric: $metric, from: $from, to: $to, step: $step) { time value } }
+  }`;
+
 interface AlertNode {
   id: string;
   rule: string;
@@ -98,6 +103,14 @@ describe.each(databaseKinds())('family alert rules on %s', (kind) => {
     await push(21, { replicationSlots: slot(false) });
     await push(45, { replicationSlots: slot(false) });
     expect(await alerts(serverId, 'FIRING')).toHaveLength(0);
+
+    // The window starts after the slot became inactive, so the series reads earlier samples.
+    const response = await server.graphql<{ server: { timeseries: Array<{ value: number }> } }>(
+      TIMESERIES,
+      { id: serverId, metric: 'INACTIVE_REPLICATION_SLOT_SECONDS', from: new Date(start + 30 * MINUTE).toISOString(), to: new Date(start + 46 * MINUTE).toISOString(), step: 60 },
+      { token: viewer.token },
+    );
+    expect(response.body.data?.server.timeseries.map((point) => point.value)).toEqual([24 * 60]);
   });
 
   it('requested checkpoints fire and resolve', async () => {

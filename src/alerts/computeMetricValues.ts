@@ -76,6 +76,9 @@ function setFamilyValues(values: MetricValues, snapshot: Snapshot, interval: Int
     [...interval.slotsInactiveSince].map(([slotName, since]) => ({ subject: slotName, value: (at - since.getTime()) / 1000 })),
   );
 
+  // TODO: an interval without checkpoints has no value and resolves the
+  // alert, so a server with a requested checkpoint every few intervals
+  // flaps. A share over a longer window (such as the last hour) would not.
   const { checkpoints } = interval;
   values.set('REQUESTED_CHECKPOINT_RATIO', checkpoints ? ratio(checkpoints.requested, checkpoints.timed + checkpoints.requested) : []);
 
