@@ -74,7 +74,13 @@ describe.each(databaseKinds())('alert rules on %s', (kind) => {
     const rules = response.body.data!.alertRules;
     expect(rules).toHaveLength(12);
     expect(rules.find((rule) => rule.key === 'sessions_blocked_on_locks')).toMatchObject({ enabled: true, forSeconds: 300 });
-    expect(rules.filter((rule) => !rule.enabled).map((rule) => rule.key).sort()).toEqual(['dead_tuple_ratio', 'inactive_replication_slot', 'requested_checkpoints']);
+    expect(rules.filter((rule) => !rule.enabled).map((rule) => rule.key)).toEqual([]);
+  });
+
+  it('default rule descriptions are current', async () => {
+    const rows = await server.database.prisma.alertRule.findMany({ where: { key: { in: ['dead_tuple_ratio', 'inactive_replication_slot', 'requested_checkpoints'] } } });
+    expect(rows).toHaveLength(3);
+    expect(rows.filter((rule) => rule.description.includes('Disabled'))).toEqual([]);
   });
 
   it('fires after the duration and resolves', async () => {

@@ -20,10 +20,10 @@ function statement(queryid: string, calls: number, totalExecTimeMs: number): Sta
 
 /** Families of three snapshots a minute apart; statement -42 first appears in the second one. */
 const FAMILIES: Array<Partial<SnapshotWire>> = [
-  { statements: [statement('7', 100, 1000)], requested: 5, lsnBytes: 1000, retained: 500 },
-  { statements: [statement('7', 160, 1600), statement('-42', 1000, 500)], requested: 6, lsnBytes: 61_000, retained: 700 },
-  { statements: [statement('7', 220, 2800), statement('-42', 1060, 1100)], requested: 8, lsnBytes: 181_000, retained: 600 },
-].map(({ statements, requested, lsnBytes, retained }) => ({
+  { statements: [statement('7', 100, 1000)], requested: 5, timed: 10, lsnBytes: 1000, retained: 500 },
+  { statements: [statement('7', 160, 1600), statement('-42', 1000, 500)], requested: 6, timed: 13, lsnBytes: 61_000, retained: 700 },
+  { statements: [statement('7', 220, 2800), statement('-42', 1060, 1100)], requested: 8, timed: 13, lsnBytes: 181_000, retained: 600 },
+].map(({ statements, requested, timed, lsnBytes, retained }) => ({
   statements,
   tables: [
     {
@@ -35,7 +35,7 @@ const FAMILIES: Array<Partial<SnapshotWire>> = [
   indexes: [
     { datname: 'app', schemaname: 'public', relname: 'orders', indexrelname: 'orders_pkey', idxScan: '2', idxTupRead: '2', idxTupFetch: '2', idxBlksRead: '1', idxBlksHit: '9', sizeBytes: '8192' },
   ],
-  checkpointer: { checkpointsTimed: '10', checkpointsRequested: String(requested), writeTimeMs: 1.5, syncTimeMs: 0.5, buffersWritten: '100', statsReset: null },
+  checkpointer: { checkpointsTimed: String(timed), checkpointsRequested: String(requested), writeTimeMs: 1.5, syncTimeMs: 0.5, buffersWritten: '100', statsReset: null },
   wal: { lsn: `0/${lsnBytes.toString(16).toUpperCase()}`, lsnBytes: String(lsnBytes), records: '1', fpi: '0', bytes: '100', buffersFull: '0', statsReset: null },
   replicationSlots: [{ slotName: 'standby_1', slotType: 'physical', database: null, active: false, retainedBytes: String(retained), xminAge: null }],
   skippedFamilies: [],
@@ -103,6 +103,14 @@ describe.each(databaseKinds())('family timeseries on %s', (kind) => {
 
   it('checkpoints requested per hour', async () => {
     expect(await series('CHECKPOINTS_REQUESTED_PER_HOUR')).toEqual([60, 120]);
+  });
+
+  it('requested checkpoint ratio', async () => {
+    expect(await series('REQUESTED_CHECKPOINT_RATIO')).toEqual([0.25, 1]);
+  });
+
+  it('inactive slot seconds', async () => {
+    expect(await series('INACTIVE_REPLICATION_SLOT_SECONDS')).toEqual([0, 60, 120]);
   });
 
   it('WAL bytes per second', async () => {

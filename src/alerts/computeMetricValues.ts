@@ -4,12 +4,18 @@ import type { IntervalCounters } from './readIntervalCounters.js';
 
 /** One value of one metric in a snapshot, for the server itself or one subject within it. */
 export interface MetricValue {
-  /** A database or standby name, or '' for the server itself. */
+  /**
+   * A database, standby or replication slot name, a table as
+   * database.schema.table, or '' for the server itself.
+   */
   subject: string;
   value: number;
 }
 
 export type MetricValues = Map<MetricName, MetricValue[]>;
+
+/** Live plus dead tuples a table must exceed to get a DEAD_TUPLE_RATIO value. */
+export const MIN_DEAD_TUPLE_RATIO_ROWS = 10_000n;
 
 const serverValue = (value: number): MetricValue[] => [{ subject: '', value }];
 
@@ -55,9 +61,35 @@ export function computeMetricValues(snapshot: Snapshot, interval: IntervalCounte
     snapshot.replication.map((standby) => ({ subject: standby.standby, value: Number(standby.replayLagBytes) })),
   );
 
-  // TODO: compute INACTIVE_REPLICATION_SLOT_SECONDS, DEAD_TUPLE_RATIO (tables
-  // over 10,000 rows) and REQUESTED_CHECKPOINT_RATIO once snapshots carry
-  // replication slot, table and checkpointer statistics. Their default rules
-  // stay disabled until then.
+  setFamilyValues(values, snapshot, interval);
   return values;
+}
+
+/**
+ * Adds the metrics of the optional families. A family the snapshot does not
+ * carry leaves its metric absent, so alerts on it resolve.
+ */
+function setFamilyValues(values: MetricValues, snapshot: Snapshot, interval: IntervalCounters): void {
+  const at = snapshot.collectedAt.getTime();
+  values.set(
+    'INACTIVE_REPLICATION_SLOT_SECONDS',
+    [...interval.slotsInactiveSince].map(([slotName, since]) => ({ subject: slotName, value: (at - since.getTime()) / 1000 })),
+  );
+
+  // TODO: an interval without checkpoints has no value and resolves the
+  // alert, so a server with a requested checkpoint every few intervals
+  // flaps. A share over a longer window (such as the last hour) would not.
+  const { checkpoints } = interval;
+  values.set('REQUESTED_CHECKPOINT_RATIO', checkpoints ? ratio(checkpoints.requested, checkpoints.timed + checkpoints.requested) : []);
+
+  // Small tables reach a high dead share after a few updates and autovacuum
+  // handles them quickly, so only tables above the row count are measured.
+  const large = (snapshot.tables ?? []).filter((table) => table.nLiveTup + table.nDeadTup > MIN_DEAD_TUPLE_RATIO_ROWS);
+  values.set(
+    'DEAD_TUPLE_RATIO',
+    large.map((table) => ({
+      subject: `${table.datname}.${table.schemaname}.${table.relname}`,
+      value: Number(table.nDeadTup) / Number(table.nLiveTup + table.nDeadTup),
+    })),
+  );
 }

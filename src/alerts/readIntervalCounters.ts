@@ -1,6 +1,7 @@
 import type { Prisma } from '../generated/prisma/client.js';
 import { counterDelta } from '../metrics/counterDelta.js';
 import type { Snapshot } from '../metrics/validateSnapshot.js';
+import { readCheckpointCounts, readSlotsInactiveSince, type CheckpointCounts } from './readFamilyIntervals.js';
 
 /**
  * Increases of pg_stat_database counters since the server's previous
@@ -17,6 +18,10 @@ export interface IntervalCounters {
   tempBytes: bigint;
   /** Seconds since the previous snapshot, or null without one. */
   seconds: number | null;
+  /** Checkpoints since the previous checkpointer sample, or null when the snapshot has none. */
+  checkpoints: CheckpointCounts | null;
+  /** When each slot that is inactive in this snapshot became inactive, by slot name. */
+  slotsInactiveSince: Map<string, Date>;
 }
 
 type CounterName = 'blksHit' | 'blksRead' | 'xactCommit' | 'xactRollback' | 'deadlocks' | 'tempBytes';
@@ -46,7 +51,10 @@ function previousValue(row: PreviousRow, name: CounterName): bigint {
   return BigInt(values[name]);
 }
 
-/** Reads the previous snapshot's database counters and returns the increases since then. */
+/**
+ * Reads the previous snapshot's database counters and returns the increases
+ * since then, with the checkpoint counts and inactive slot times.
+ */
 export async function readIntervalCounters(
   tx: Prisma.TransactionClient,
   serverId: string,
@@ -61,7 +69,11 @@ export async function readIntervalCounters(
   const previous = new Map(previousRows.map((row) => [row.datname, row]));
   const previousAt = previousRows[0]?.collected_at;
 
-  const totals: IntervalCounters = { blksHit: 0n, blksRead: 0n, xactCommit: 0n, xactRollback: 0n, deadlocks: 0n, tempBytes: 0n, seconds: null };
+  const totals: IntervalCounters = {
+    blksHit: 0n, blksRead: 0n, xactCommit: 0n, xactRollback: 0n, deadlocks: 0n, tempBytes: 0n, seconds: null,
+    checkpoints: await readCheckpointCounts(tx, serverId, snapshot),
+    slotsInactiveSince: await readSlotsInactiveSince(tx, serverId, snapshot),
+  };
   for (const database of snapshot.databases) {
     const before = previous.get(database.datname);
     if (before === undefined && previous.size > 0) {

@@ -67,3 +67,31 @@ export function keyedRatio(source: KeyedTable, numerator: string, denominator: s
     SELECT ${bucket(w.step)} AS time, (sum(a) / sum(b))::float8 AS value
     FROM deltas GROUP BY 1 HAVING sum(b) > 0 ORDER BY 1`;
 }
+
+/**
+ * Longest time any replication slot has been inactive at each snapshot, as
+ * in readFamilyIntervals.ts: seconds since the slot's first inactive sample
+ * after its last active one, or 0 when every slot is active. Earlier samples
+ * are read too, because an inactive run can start before the window.
+ */
+export function inactiveSlotSeconds(w: SeriesWindow): Prisma.Sql {
+  return Prisma.sql`
+    WITH marked AS (
+      SELECT collected_at, slot_name, active,
+             max(CASE WHEN active THEN collected_at END) OVER (PARTITION BY slot_name ORDER BY collected_at) AS last_active_at
+      FROM replication_slot_samples
+      WHERE server_id = ${w.serverId}::uuid AND collected_at < ${w.to}
+    ),
+    runs AS (
+      SELECT collected_at, active,
+             min(CASE WHEN NOT active THEN collected_at END) OVER (PARTITION BY slot_name, last_active_at) AS inactive_since
+      FROM marked
+    ),
+    per_snapshot AS (
+      SELECT collected_at, max(CASE WHEN active THEN 0 ELSE extract(epoch FROM collected_at - inactive_since) END) AS value
+      FROM runs WHERE collected_at >= ${w.from}
+      GROUP BY collected_at
+    )
+    SELECT ${bucket(w.step)} AS time, avg(value)::float8 AS value
+    FROM per_snapshot GROUP BY 1 ORDER BY 1`;
+}

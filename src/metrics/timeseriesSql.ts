@@ -1,6 +1,6 @@
 import { Prisma } from '../generated/prisma/client.js';
 import type { MetricName } from '../generated/graphql.js';
-import { CHECKPOINTER, keyedRate, keyedRatio, STATEMENTS, WAL } from './familySeriesSql.js';
+import { CHECKPOINTER, inactiveSlotSeconds, keyedRate, keyedRatio, STATEMENTS, WAL } from './familySeriesSql.js';
 
 /** Inputs of one timeseries query; step is in seconds. */
 export interface SeriesWindow {
@@ -122,9 +122,8 @@ export function timeseriesSql(metric: MetricName, w: SeriesWindow): Prisma.Sql {
     case 'SESSIONS_WAITING_ON_LOCKS':
       return gauge('activity_samples', 'max(waiting_on_locks)', w);
     case 'INACTIVE_REPLICATION_SLOT_SECONDS':
+      return inactiveSlotSeconds(w);
     case 'REQUESTED_CHECKPOINT_RATIO':
-      // TODO: compute these from the replication slot and checkpointer
-      // samples; until then these series are empty.
-      return Prisma.sql`SELECT NULL::timestamptz AS time, NULL::float8 AS value WHERE false`;
+      return keyedRatio(CHECKPOINTER, 'checkpoints_requested', 'checkpoints_requested + checkpoints_timed', w);
   }
 }
