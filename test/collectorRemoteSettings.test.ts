@@ -112,6 +112,7 @@ describe.each(databaseKinds())('collector remote settings (%s)', (kind) => {
     await runCycle(config, runtime, settings, createCollectorLogger('debug', logs));
     const first = logs.find('snapshot stored').at(-1)!;
     const serverId = String(first['serverId']);
+    expect((first['rows'] as Record<string, number>)['databases']).toBeGreaterThan(0);
     expect(settings.intervalSeconds(config.targets, config.interval)).toBe(60);
 
     const input = { intervalSeconds: 45, families: ['ACTIVITY', 'REPLICATION'], tableCap: 1 };

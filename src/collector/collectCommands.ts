@@ -69,15 +69,14 @@ export async function runCycle(
 }
 
 /**
- * `once`: fetches the API settings, then runs one cycle. The caller exits
- * non-zero when a target failed or snapshots remain in the spool.
+ * `once`: one cycle with the local options. The caller exits non-zero when a
+ * target failed or snapshots remain in the spool.
  */
 export async function onceCommand(config: CollectorConfig, logger: Logger): Promise<DeliveryReport & { collected: number }> {
   requireTargets(config);
   const runtime = await openRuntime(config, logger);
-  const settings = new RemoteSettings(runtime.client, runtime.tokens, logger);
-  await settings.refresh();
-  return runCycle(config, runtime, settings, logger);
+  // TODO: the target-to-server mapping lives in memory only, so `once` cannot apply API settings before its push.
+  return runCycle(config, runtime, new RemoteSettings(runtime.client, runtime.tokens, logger), logger);
 }
 
 /**
