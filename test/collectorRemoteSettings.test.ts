@@ -102,7 +102,7 @@ describe.each(databaseKinds())('collector remote settings (%s)', (kind) => {
     await settings.refresh();
     await server.restartHttp();
 
-    expect(logs.find('fetching collector settings failed; using the local options')).toHaveLength(1);
+    expect(logs.find('fetching collector settings failed; keeping the current settings')).toHaveLength(1);
     expect(settings.refreshDue).toBe(true);
     expect(settings.intervalSeconds([FIXTURE_TARGET], 120)).toBe(120);
   });

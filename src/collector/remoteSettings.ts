@@ -42,7 +42,7 @@ export class RemoteSettings {
   private readonly serverOfTarget = new Map<string, string>();
   /** Highest configVersion that a push returned, per server. */
   private readonly announced = new Map<string, number>();
-  /** Highest configVersion known when collectorConfig last answered, per server, so that a server without settings is not fetched every cycle. */
+  /** Highest configVersion known when collectorConfig last returned, per server, so that a server without settings is not fetched every cycle. */
   private readonly fetchedUpTo = new Map<string, number>();
   private fetchFailed = false;
 
@@ -75,7 +75,7 @@ export class RemoteSettings {
       settings = await this.fetch();
     } catch (error) {
       if (!this.fetchFailed) {
-        this.logger.warn({ event: 'settings', outcome: 'failure', err: error }, 'fetching collector settings failed; using the local options');
+        this.logger.warn({ event: 'settings', outcome: 'failure', err: error }, 'fetching collector settings failed; keeping the current settings');
       }
       this.fetchFailed = true;
       return;
@@ -91,13 +91,13 @@ export class RemoteSettings {
     }
   }
 
-  /** Seconds between cycles: the shortest interval over the targets, with the local interval for targets without settings. */
+  /** Returns the seconds between cycles: the shortest interval over the targets, with the local interval for targets without settings. */
   intervalSeconds(targets: readonly string[], localSeconds: number): number {
     const intervals = targets.map((target) => this.settingsOf(target)?.intervalSeconds ?? localSeconds);
     return intervals.length === 0 ? localSeconds : Math.min(...intervals);
   }
 
-  /** The API settings of the target's server, or the local options when there are none. */
+  /** Returns the API settings of the target's server, or the local options when there are none. */
   forTarget(target: string, local: Omit<TargetSettings, 'disabledFamilies'>): TargetSettings {
     const settings = this.settingsOf(target);
     if (settings === undefined) {
