@@ -77,7 +77,7 @@ describe.each(databaseKinds())('collector remote settings (%s)', (kind) => {
     expect(settings.refreshDue).toBe(false);
     expect(settings.intervalSeconds([FIXTURE_TARGET], 120)).toBe(60);
 
-    const input = { intervalSeconds: 30, families: ['DATABASES', 'ACTIVITY'], statementTopN: 5, queryText: false, tableCap: 3 };
+    const input = { intervalSeconds: 30, families: ['DATABASES', 'ACTIVITY'], statementTopN: 5, queryText: true, tableCap: 3 };
     const updated = await server.graphql<{ updateConfig: { version: number } }>(UPDATE, { id: serverId, input }, { token: user.token });
     expect(updated.body.errors).toBeUndefined();
     await pushFixture();
@@ -86,9 +86,9 @@ describe.each(databaseKinds())('collector remote settings (%s)', (kind) => {
 
     expect(settings.refreshDue).toBe(false);
     expect(settings.intervalSeconds([FIXTURE_TARGET], 120)).toBe(30);
-    const target = settings.forTarget(FIXTURE_TARGET, { statementsLimit: 7, statementsQueryText: true, relationsLimit: 9 });
+    const target = settings.forTarget(FIXTURE_TARGET, { statementsLimit: 7, statementsQueryText: false, relationsLimit: 9 });
     expect(target.statementsLimit).toBe(5);
-    expect(target.statementsQueryText).toBe(false);
+    expect(target.statementsQueryText).toBe(true);
     expect(target.relationsLimit).toBe(3);
     expect([...target.disabledFamilies].sort()).toEqual(['LOCKS', 'REPLICATION']);
     const applied = logs.find('collector settings applied').at(-1);
