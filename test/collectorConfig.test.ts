@@ -54,7 +54,7 @@ describe.each(databaseKinds())('collector configuration on %s', (kind) => {
 
   it('picks up a configuration change', async () => {
     const [initial] = await fetchConfig();
-    expect(initial).toMatchObject({ serverId, intervalSeconds: 60, statementTopN: 50, queryText: true, overrides: [] });
+    expect(initial).toMatchObject({ serverId, intervalSeconds: 60, statementTopN: 100, queryText: false, tableCap: 200, overrides: [] });
     expect((await push()).configVersion).toBe(initial!.version);
 
     const updated = await server.graphql<{ updateConfig: { version: number } }>(UPDATE, { id: serverId, input: { intervalSeconds: 30 } }, { token: user.token });

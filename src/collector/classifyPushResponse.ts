@@ -2,12 +2,12 @@ import type { ApiResponse } from './apiClient.js';
 import { parseRetryAfterMs } from './retryDelay.js';
 
 export interface PushMetricsData {
-  pushMetrics: { snapshotId: string; serverId: string; stored: boolean; openAlerts: number };
+  pushMetrics: { snapshotId: string; serverId: string; stored: boolean; openAlerts: number; configVersion?: number };
 }
 
 /** Next step of the collector after one push attempt. */
 export type PushOutcome =
-  | { kind: 'acknowledged'; serverId: string; stored: boolean }
+  | { kind: 'acknowledged'; serverId: string; stored: boolean; configVersion?: number }
   | { kind: 'retry'; reason: string; retryAfterMs?: number }
   | { kind: 'unauthorized'; reason: string }
   | { kind: 'rejected'; reason: string };
@@ -21,7 +21,7 @@ export type PushOutcome =
 export function classifyPushResponse(response: ApiResponse<PushMetricsData>, now: number = Date.now()): PushOutcome {
   const result = response.data?.pushMetrics;
   if (response.status === 200 && result) {
-    return { kind: 'acknowledged', serverId: result.serverId, stored: result.stored };
+    return { kind: 'acknowledged', serverId: result.serverId, stored: result.stored, configVersion: result.configVersion };
   }
 
   const first = response.errors[0];

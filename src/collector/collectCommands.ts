@@ -6,6 +6,7 @@ import { readCollectorState } from './collectorState.js';
 import { openRuntime, type CollectorRuntime } from './collectorRuntime.js';
 import { collectTargets, type CollectOptions } from './collectTargets.js';
 import { deliverSpool, type DeliveryReport } from './deliverSpool.js';
+import { RemoteSettings } from './remoteSettings.js';
 import type { SnapshotWire } from './snapshotWire.js';
 
 /** Collector id of dry runs before `register`; the API would reject it. */
@@ -34,10 +35,21 @@ export async function dryRunCommand(config: CollectorConfig, logger: Logger): Pr
   return collectTargets(config.targets, collectOptions(config, state?.collectorId ?? UNREGISTERED_COLLECTOR_ID), logger);
 }
 
-/** Runs one cycle: renews the token when due, spools a snapshot of each target, then pushes the whole spool oldest first. */
-async function cycle(config: CollectorConfig, runtime: CollectorRuntime, logger: Logger, signal?: AbortSignal): Promise<DeliveryReport & { collected: number }> {
+/**
+ * Runs one cycle: renews the token when due, spools a snapshot of each target
+ * with its server's API settings, pushes the whole spool oldest first, then
+ * fetches the settings again when a push announced a newer version.
+ */
+export async function runCycle(
+  config: CollectorConfig,
+  runtime: CollectorRuntime,
+  settings: RemoteSettings,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<DeliveryReport & { collected: number }> {
   await runtime.tokens.renewIfDue();
-  const snapshots = await collectTargets(config.targets, collectOptions(config, runtime.tokens.collectorId), logger);
+  const local = collectOptions(config, runtime.tokens.collectorId);
+  const snapshots = await collectTargets(config.targets, (target) => ({ ...local, ...settings.forTarget(target, local) }), logger);
   for (const snapshot of snapshots) {
     await runtime.spool.add(snapshot);
   }
@@ -47,31 +59,45 @@ async function cycle(config: CollectorConfig, runtime: CollectorRuntime, logger:
     baseDelayMs: config.retryBaseDelayMs,
     maxDelayMs: config.retryMaxDelayMs,
     signal,
+    onAcknowledged: (snapshot, outcome) =>
+      settings.noteAcknowledged(snapshot.server.host, snapshot.server.port, outcome.serverId, outcome.configVersion),
   });
+  if (settings.refreshDue) {
+    await settings.refresh();
+  }
   return { ...report, collected: snapshots.length };
 }
 
-/** `once`: one cycle. The caller exits non-zero when a target failed or snapshots remain in the spool. */
+/**
+ * `once`: one cycle with the local options. The caller exits non-zero when a
+ * target failed or snapshots remain in the spool.
+ */
 export async function onceCommand(config: CollectorConfig, logger: Logger): Promise<DeliveryReport & { collected: number }> {
   requireTargets(config);
   const runtime = await openRuntime(config, logger);
-  return cycle(config, runtime, logger);
+  // TODO: the target-to-server mapping lives in memory only, so `once` cannot apply API settings before its push.
+  return runCycle(config, runtime, new RemoteSettings(runtime.client, runtime.tokens, logger), logger);
 }
 
 /**
- * `run`: a cycle every interval until the signal aborts. A push already sent
- * when the signal arrives completes; waits end at once.
+ * `run`: fetches the API settings, then runs a cycle every interval until the
+ * signal aborts. The interval is the shortest one among the targets' servers,
+ * read again after each cycle. A push already sent when the signal arrives
+ * completes; waits end at once.
  */
 export async function runCommand(config: CollectorConfig, logger: Logger, signal: AbortSignal): Promise<void> {
   requireTargets(config);
   const runtime = await openRuntime(config, logger);
+  const settings = new RemoteSettings(runtime.client, runtime.tokens, logger);
+  await settings.refresh();
   logger.info({ event: 'start', targets: config.targets.length, intervalSeconds: config.interval, collectorId: runtime.tokens.collectorId }, 'collector started');
 
   while (!signal.aborted) {
     const started = Date.now();
-    const report = await cycle(config, runtime, logger, signal);
-    logger.info({ event: 'cycle', ...report, durationMs: Date.now() - started }, 'collection cycle finished');
-    await abortableSleep(started + config.interval * 1000 - Date.now(), signal);
+    const report = await runCycle(config, runtime, settings, logger, signal);
+    const intervalSeconds = settings.intervalSeconds(config.targets, config.interval);
+    logger.info({ event: 'cycle', ...report, intervalSeconds, durationMs: Date.now() - started }, 'collection cycle finished');
+    await abortableSleep(started + intervalSeconds * 1000 - Date.now(), signal);
   }
   logger.info({ event: 'stop', collectorId: runtime.tokens.collectorId }, 'collector stopped');
 }

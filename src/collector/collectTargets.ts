@@ -4,6 +4,7 @@ import { readSnapshot } from './readSnapshot.js';
 import type { SnapshotWire } from './snapshotWire.js';
 import { uuidv7 } from './uuidv7.js';
 import { redactUrl } from './convertOption.js';
+import type { CoreFamilyName } from './readSnapshot.js';
 
 export interface CollectOptions {
   collectorId: string;
@@ -11,7 +12,11 @@ export interface CollectOptions {
   statementsLimit: number;
   statementsQueryText: boolean;
   relationsLimit: number;
+  disabledFamilies?: ReadonlySet<CoreFamilyName>;
 }
+
+/** The options of one target; a function lets each target have its server's API settings. */
+export type TargetOptions = CollectOptions | ((target: string) => CollectOptions);
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -39,6 +44,7 @@ export async function collectTarget(connectionUrl: string, options: CollectOptio
       statementsLimit: options.statementsLimit,
       statementsQueryText: options.statementsQueryText,
       relationsLimit: options.relationsLimit,
+      disabledFamilies: options.disabledFamilies,
     });
   } finally {
     await client.end().catch(() => undefined);
@@ -49,12 +55,12 @@ export async function collectTarget(connectionUrl: string, options: CollectOptio
  * Reads a snapshot of every target. A target that cannot be read is logged
  * and left out, so that one server being down does not stop the others.
  */
-export async function collectTargets(targets: readonly string[], options: CollectOptions, logger: Logger): Promise<SnapshotWire[]> {
+export async function collectTargets(targets: readonly string[], options: TargetOptions, logger: Logger): Promise<SnapshotWire[]> {
   const snapshots: SnapshotWire[] = [];
   for (const target of targets) {
     const started = performance.now();
     try {
-      const snapshot = await collectTarget(target, options);
+      const snapshot = await collectTarget(target, typeof options === 'function' ? options(target) : options);
       logger.debug(
         { event: 'collect', target: redactUrl(target), snapshotId: snapshot.snapshotId, durationMs: Math.round(performance.now() - started) },
         'snapshot collected',

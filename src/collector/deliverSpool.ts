@@ -10,13 +10,15 @@ import { CollectorAuthError, type TokenKeeper } from './tokenKeeper.js';
 
 export const PUSH_METRICS_MUTATION = `
 mutation PushMetrics($input: PushMetricsInput!) {
-  pushMetrics(input: $input) { snapshotId serverId stored openAlerts }
+  pushMetrics(input: $input) { snapshotId serverId stored openAlerts configVersion }
 }`;
 
 export interface DeliveryOptions extends BackoffOptions {
   maxAttempts: number;
   /** Aborts waits between attempts; a request already sent still completes. */
   signal?: AbortSignal;
+  /** Called with each snapshot that the API acknowledged and the push result. */
+  onAcknowledged?: (snapshot: SnapshotWire, outcome: Extract<PushOutcome, { kind: 'acknowledged' }>) => void;
 }
 
 export interface DeliveryReport {
@@ -91,6 +93,9 @@ async function pushWithRetries(
     const delayMs = outcome.retryAfterMs ?? backoffDelayMs(attempt, options);
     logger.warn({ event: 'push_retry', snapshotId: snapshot.snapshotId, attempt, delayMs, reason: outcome.reason }, 'push failed; retrying');
     await abortableSleep(delayMs, options.signal);
+  }
+  if (outcome.kind === 'acknowledged') {
+    options.onAcknowledged?.(snapshot, outcome);
   }
   if (outcome.kind === 'unauthorized') {
     throw new CollectorAuthError(

@@ -37,7 +37,15 @@ export interface ReadSnapshotOptions {
   statementsQueryText?: boolean;
   /** Tables and indexes sent, the largest first; default 200. */
   relationsLimit?: number;
+  /**
+   * Core families that the API settings disable. Their queries do not run and
+   * their lists are sent empty, because PushMetricsInput requires them.
+   */
+  disabledFamilies?: ReadonlySet<CoreFamilyName>;
 }
+
+/** The families that the API's MetricFamily enum names. */
+export type CoreFamilyName = 'DATABASES' | 'ACTIVITY' | 'LOCKS' | 'REPLICATION';
 
 /** SQL that differs between monitored servers. */
 export interface SnapshotQueries {
@@ -124,10 +132,12 @@ async function readInTransaction(
   const queries = selectSnapshotQueries(server.versionNum, server.inRecovery);
 
   const systemIdentifier = await readSystemIdentifier(client);
-  const databases = await readDatabases(client);
+  const disabled = options.disabledFamilies ?? new Set<CoreFamilyName>();
+  const databases = disabled.has('DATABASES') ? [] : await readDatabases(client);
+  // TODO: PushMetricsInput requires activity, so ACTIVITY is read even when the API settings disable it.
   const activity = await queryFirstRow<ActivityWire>(client, ACTIVITY_SQL);
-  const locks = await client.query<LockCountWire>(LOCKS_SQL);
-  const replication = await readReplication(client, queries.walPosition);
+  const locks = disabled.has('LOCKS') ? [] : (await client.query<LockCountWire>(LOCKS_SQL)).rows;
+  const replication = disabled.has('REPLICATION') ? [] : await readReplication(client, queries.walPosition);
   const families = await readFamilies(client, {
     versionNum: server.versionNum,
     walPositionSql: queries.walPosition,
@@ -150,7 +160,7 @@ async function readInTransaction(
     },
     databases,
     activity,
-    locks: locks.rows,
+    locks,
     replication,
     ...families,
   };

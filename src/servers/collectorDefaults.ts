@@ -22,9 +22,9 @@ export interface CollectorDefaultsView extends CollectorSettings {
   updatedAt: Date | null;
 }
 
-/** Values used when the collector_defaults row is missing; the alerting migration inserts the same ones. */
+/** Values used when the collector_defaults row is missing; the migrations leave the row with the same ones. */
 const BUILT_IN: CollectorDefaultsView = {
-  intervalSeconds: 60, families: [...METRIC_FAMILIES], statementTopN: 50, queryText: true, tableCap: 500, version: 0, updatedAt: null,
+  intervalSeconds: 60, families: [...METRIC_FAMILIES], statementTopN: 100, queryText: false, tableCap: 200, version: 0, updatedAt: null,
 };
 
 export type SettingsInput = { [K in keyof CollectorSettings]?: CollectorSettings[K] | null };
