@@ -117,8 +117,6 @@ const durationSchema = (variable: string, fallback: string) =>
     return seconds;
   });
 
-const positiveInteger = (fallback: number) => z.coerce.number().int().min(1).max(2 ** 31 - 1).default(fallback);
-
 const booleanSchema = (variable: string) =>
   optionalText.transform((value, context) => {
     if (value === undefined || /^(false|0|no)$/i.test(value.trim())) {
@@ -144,6 +142,7 @@ const durationOrZeroSchema = (variable: string, fallback: string) =>
   });
 
 const countSchema = (maximum: number, fallback: number) => z.coerce.number().int().min(1).max(maximum).default(fallback);
+const positiveInteger = (fallback: number) => countSchema(2 ** 31 - 1, fallback);
 
 const secretListSchema = optionalText.transform((value) =>
   value === undefined ? [] : value.split(',').map((item) => item.trim()).filter((item) => item !== ''),
