@@ -69,8 +69,8 @@ export async function readSlotsInactiveSince(
   }
 
   // NOTE: a slot that was never seen active is looked up over all of its
-  // stored samples on every push; the primary key starts with server_id, so
-  // this is a range scan of the server's slot history.
+  // stored samples on every push. The primary key starts with server_id, so
+  // this is a range scan of the server's slot history; its cost is unmeasured.
   const rows = await tx.$queryRaw<Array<{ slot_name: string; inactive_since: Date | null }>>`
     SELECT names.slot_name,
            (SELECT min(later.collected_at) FROM replication_slot_samples AS later

@@ -25,7 +25,7 @@ export type AuditAction =
 
 export type ActorType = 'user' | 'collector' | 'anonymous' | 'system';
 
-/** Who performed an operation and from where, as recorded in each event. */
+/** Actor and client address of an operation, as recorded in each event. */
 export interface AuditOrigin {
   actorType: ActorType;
   actorId?: string | undefined;

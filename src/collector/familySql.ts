@@ -162,8 +162,8 @@ LIMIT 1000`;
 
 /**
  * Chooses the family queries for a server_version_num of 130000 or later.
- * NOTE: only the PostgreSQL 15 variants have run against a server; the 13, 14,
- * 16 and 17 texts are checked by unit tests of their column names only.
+ * NOTE: only the PostgreSQL 15 variants have run against a server. The 13,
+ * 14, 16 and 17 texts are checked by unit tests of their column names only.
  */
 export function selectFamilySql(versionNum: number): FamilySql {
   return {

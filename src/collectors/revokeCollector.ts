@@ -14,7 +14,7 @@ async function findCollectorOrThrow(context: GraphQLContext, id: string): Promis
 }
 
 /**
- * Revokes a collector: every token it holds stops working at once, and it
+ * Revokes a collector: every token issued to it stops working at once, and it
  * cannot receive new ones. Its data stays. Revoking twice succeeds.
  */
 export async function revokeCollector(context: GraphQLContext, id: string): Promise<Collector> {

@@ -12,7 +12,7 @@ function codeFor(status: number): ErrorCode {
 }
 
 /**
- * Answers errors raised by Fastify before GraphQL runs (body too large,
+ * Sends errors raised by Fastify before GraphQL runs (body too large,
  * malformed JSON, unsupported content type) in the GraphQL error shape with
  * a code from the catalogue. Server errors are logged and masked.
  */

@@ -34,9 +34,9 @@ async function checkReadiness(services: Services, migrationNames: () => Promise<
 
 /**
  * Registers the probes for load balancers and orchestrators. GET /health is
- * liveness: it answers while the process serves HTTP and, with TLS on,
+ * liveness: it returns 200 while the process serves HTTP and, with TLS on,
  * reports the certificate expiry. GET /ready also needs the database to
- * answer and every migration folder to be applied. Neither returns
+ * respond and every migration folder to be applied. Neither returns
  * versions, addresses or error details, which go to the log instead.
  */
 export function registerHealthRoutes(fastify: FastifyInstance, services: Services, options: HealthOptions): void {

@@ -69,7 +69,7 @@ export function keyedRatio(source: KeyedTable, numerator: string, denominator: s
 }
 
 /**
- * Longest time any replication slot has been inactive at each snapshot, as
+ * Builds the maximum time any replication slot has been inactive at each snapshot, as
  * in readFamilyIntervals.ts: seconds since the slot's first inactive sample
  * after its last active one, or 0 when every slot is active. Earlier samples
  * are read too, because an inactive run can start before the window.

@@ -11,14 +11,14 @@ export interface OperationLimit {
   policy: StoreDownPolicy;
 }
 
-/** Why the last call of an identity was rejected, kept until formatError reads it. */
+/** Reason the last call of an identity was rejected, kept until formatError reads it. */
 export type Rejection = { unavailable: true } | { unavailable: false; retryAfterMs: number };
 
 /**
  * A graphql-rate-limit Store that delegates the decision to RateLimiter.
  * The library reads the recent call times, decides, then writes them back,
  * which lets two concurrent requests both pass. Here the read is the atomic
- * check-and-count, and the answer is shaped so that the library reaches the
+ * check-and-count, and its result is shaped so that the library reaches the
  * same decision: fewer than `max` times when allowed, `max` times when not.
  * The write is then a no-op.
  */
@@ -53,7 +53,7 @@ export class LimiterStore implements Store {
     // Counted already by getForIdentity.
   }
 
-  /** Returns and forgets why this identity was last rejected. */
+  /** Returns the reason this identity was last rejected and removes it. */
   takeRejection(identity: Identity): Rejection | undefined {
     const key = rejectionKey(identity);
     const rejection = this.rejections.get(key);

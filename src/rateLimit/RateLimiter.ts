@@ -3,9 +3,9 @@ import type { LimitDecision, LimitRequest, RateLimitBackend } from './RateLimitB
 import { MemoryRateLimitBackend } from './MemoryRateLimitBackend.js';
 
 /**
- * What a limit does while its shared store (Redis) is unreachable: `local`
- * keeps counting in this instance's memory, so each instance allows the full
- * budget; `fail-closed` rejects the request with SERVICE_UNAVAILABLE.
+ * Behaviour of a limit while its shared store (Redis) is unreachable.
+ * `local` keeps counting in this instance's memory, so each instance allows
+ * the full budget. `fail-closed` rejects the request with SERVICE_UNAVAILABLE.
  */
 export type StoreDownPolicy = 'local' | 'fail-closed';
 

@@ -2,8 +2,8 @@
  * Passwords that attackers try first, compared in lower case. Only entries
  * of 12 or more characters are listed, because shorter passwords already fail
  * the length rule. The list is built from well-known weak patterns (keyboard
- * walks, repeated words, a common word with digits, years or a symbol) and is
- * small on purpose; it does not replace a breached-password check.
+ * walks, repeated words, a common word with digits, years or a symbol). It is
+ * small on purpose and does not replace a breached-password check.
  */
 export const COMMON_PASSWORDS: ReadonlySet<string> = new Set([
   '000000000000',

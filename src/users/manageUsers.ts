@@ -110,7 +110,7 @@ export function resetUserPassword(context: GraphQLContext, id: string, password:
   });
 }
 
-/** Lifts a lockout and forgets the failed logins of the username from every address. */
+/** Lifts a lockout and deletes the failed logins of the username from every address. */
 export function unlockUser(context: GraphQLContext, id: string): Promise<User> {
   return changeUser(context, id, async (tx, user) => {
     await tx.user.update({ where: { id: user.id }, data: { lockedUntil: null, failedLoginCount: 0, failedLoginWindowStart: null } });
