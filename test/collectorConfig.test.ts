@@ -3,7 +3,7 @@ import { databaseKinds } from './helpers/testDatabase.js';
 import { snapshotFixture } from './helpers/snapshotFixture.js';
 
 const PUSH = `mutation ($input: PushMetricsInput!) { pushMetrics(input: $input) { serverId configVersion } }`;
-const COLLECTOR_CONFIG = '{ collectorConfig { serverId version intervalSeconds families statementTopN queryText tableCap overrides } }';
+const COLLECTOR_CONFIG = '{ collectorConfig { serverId host port version intervalSeconds families statementTopN queryText tableCap overrides } }';
 const UPDATE = `mutation ($id: ID!, $input: UpdateConfigInput!) {
   updateConfig(serverId: $id, input: $input) { version intervalSeconds statementTopN overrides customized }
 }`;
@@ -13,6 +13,8 @@ const DEFAULTS = `mutation ($input: UpdateCollectorDefaultsInput!) {
 
 interface EffectiveConfig {
   serverId: string;
+  host: string;
+  port: number;
   version: number;
   intervalSeconds: number;
   statementTopN: number;
@@ -54,7 +56,8 @@ describe.each(databaseKinds())('collector configuration on %s', (kind) => {
 
   it('picks up a configuration change', async () => {
     const [initial] = await fetchConfig();
-    expect(initial).toMatchObject({ serverId, intervalSeconds: 60, statementTopN: 100, queryText: false, tableCap: 200, overrides: [] });
+    const fixture = snapshotFixture(collector.collectorId).server;
+    expect(initial).toMatchObject({ serverId, host: fixture.host, port: fixture.port, intervalSeconds: 60, statementTopN: 100, queryText: false, tableCap: 200, overrides: [] });
     expect((await push()).configVersion).toBe(initial!.version);
 
     const updated = await server.graphql<{ updateConfig: { version: number } }>(UPDATE, { id: serverId, input: { intervalSeconds: 30 } }, { token: user.token });
@@ -88,6 +91,7 @@ describe.each(databaseKinds())('collector configuration on %s', (kind) => {
     [{ tableCap: 1_000_000 }, 'input.tableCap'],
     [{ intervalSeconds: 5 }, 'input.intervalSeconds'],
     [{ families: [] }, 'input.families'],
+    [{ families: ['TABLES'] }, 'input.families'],
   ])('rejects defaults %j', async (input, field) => {
     const response = await server.graphql(DEFAULTS, { input }, { token: user.token });
     expect(response.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });

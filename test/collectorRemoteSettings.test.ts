@@ -5,7 +5,7 @@ import { loadCollectorConfig, type CollectorConfig } from '../src/config.js';
 import { createCollectorLogger } from '../src/collector/collectorLogger.js';
 import { registerCommand } from '../src/collector/registerCommand.js';
 import { openRuntime, type CollectorRuntime } from '../src/collector/collectorRuntime.js';
-import { runCycle } from '../src/collector/collectCommands.js';
+import { onceCommand, runCycle } from '../src/collector/collectCommands.js';
 import { deliverSpool } from '../src/collector/deliverSpool.js';
 import { RemoteSettings } from '../src/collector/remoteSettings.js';
 import { uuidv7 } from '../src/collector/uuidv7.js';
@@ -90,10 +90,30 @@ describe.each(databaseKinds())('collector remote settings (%s)', (kind) => {
     expect(target.statementsLimit).toBe(5);
     expect(target.statementsQueryText).toBe(true);
     expect(target.relationsLimit).toBe(3);
-    expect([...target.disabledFamilies].sort()).toEqual(['LOCKS', 'REPLICATION']);
+    expect([...target.disabledFamilies].sort()).toEqual([
+      'CHECKPOINTER', 'INDEXES', 'LOCKS', 'REPLICATION', 'REPLICATION_SLOTS', 'STATEMENTS', 'TABLES', 'WAL',
+    ]);
     const applied = logs.find('collector settings applied').at(-1);
     expect(applied).toMatchObject({ serverId, version: updated.body.data!.updateConfig.version });
     expect(applied?.['changed']).toEqual(['intervalSeconds', 'families', 'statementTopN', 'queryText', 'tableCap']);
+  });
+
+  it('settings apply before the first push of a new process', async () => {
+    const serverId = await pushFixture();
+    const input = { intervalSeconds: 40, families: ['ACTIVITY', 'TABLES'], tableCap: 4 };
+    const updated = await server.graphql(UPDATE, { id: serverId, input }, { token: user.token });
+    expect(updated.body.errors).toBeUndefined();
+
+    const restarted = new RemoteSettings(runtime.client, runtime.tokens, createCollectorLogger('debug', logs));
+    await restarted.refresh();
+
+    expect(restarted.intervalSeconds([FIXTURE_TARGET], 120)).toBe(40);
+    const target = restarted.forTarget(FIXTURE_TARGET, { statementsLimit: 7, statementsQueryText: false, relationsLimit: 9 });
+    expect(target.relationsLimit).toBe(4);
+    expect(target.disabledFamilies.has('TABLES')).toBe(false);
+    expect(target.disabledFamilies.has('STATEMENTS')).toBe(true);
+    expect(target.disabledFamilies.has('ACTIVITY')).toBe(false);
+    expect(restarted.intervalSeconds(['postgresql://collector@other.example.test:5432/app'], 120)).toBe(120);
   });
 
   it('failed fetch is logged once', async () => {
@@ -125,7 +145,28 @@ describe.each(databaseKinds())('collector remote settings (%s)', (kind) => {
     const rows = logs.find('snapshot stored').at(-1)!['rows'] as Record<string, number>;
     expect(rows['databases']).toBe(0);
     expect(rows['locks']).toBe(0);
-    expect(rows['tables'] ?? 0).toBeLessThanOrEqual(1);
+    expect(rows['tables']).toBeUndefined();
+    expect(rows['indexes']).toBeUndefined();
+    expect(rows['statements']).toBeUndefined();
     expect(logs.find('collector settings applied').at(-1)).toMatchObject({ serverId, changed: ['intervalSeconds', 'families', 'tableCap'] });
+  });
+
+  (liveUrl ? it : it.skip)('once applies the settings to its only cycle', async () => {
+    await runCycle(config, runtime, settings, createCollectorLogger('debug', logs));
+    const serverId = String(logs.find('snapshot stored').at(-1)!['serverId']);
+    const input = { families: ['ACTIVITY', 'TABLES'], tableCap: 1 };
+    const updated = await server.graphql(UPDATE, { id: serverId, input }, { token: user.token });
+    expect(updated.body.errors).toBeUndefined();
+
+    const report = await onceCommand(config, createCollectorLogger('debug', logs));
+
+    expect(report.collected).toBe(1);
+    const stored = logs.find('snapshot stored').at(-1)!;
+    const rows = stored['rows'] as Record<string, number>;
+    expect(rows['databases']).toBe(0);
+    expect(rows['locks']).toBe(0);
+    expect(rows['tables']).toBeLessThanOrEqual(1);
+    expect(rows['indexes']).toBeUndefined();
+    expect(rows['skippedFamilies']).toBeUndefined();
   });
 });

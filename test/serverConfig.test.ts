@@ -2,6 +2,10 @@ import { TestServer, type TestUser } from './helpers/testServer.js';
 import { databaseKinds } from './helpers/testDatabase.js';
 import { PUSH_METRICS, snapshotFixture } from './helpers/snapshotFixture.js';
 
+const ALL_FAMILIES = [
+  'DATABASES', 'ACTIVITY', 'LOCKS', 'REPLICATION', 'STATEMENTS', 'TABLES', 'INDEXES', 'CHECKPOINTER', 'WAL', 'REPLICATION_SLOTS',
+];
+
 const CONFIG = 'query ($id: ID!) { config(serverId: $id) { serverId intervalSeconds families customized updatedAt } }';
 const UPDATE = `mutation ($id: ID!, $input: UpdateConfigInput!) {
   updateConfig(serverId: $id, input: $input) { intervalSeconds families customized updatedAt }
@@ -29,14 +33,14 @@ describe.each(databaseKinds())('collection settings on %s', (kind) => {
   it('returns the defaults before any change', async () => {
     const response = await server.graphql(CONFIG, { id: serverId }, { token: user.token });
     expect(response.body.data?.['config']).toEqual({
-      serverId, intervalSeconds: 60, families: ['DATABASES', 'ACTIVITY', 'LOCKS', 'REPLICATION'], customized: false, updatedAt: null,
+      serverId, intervalSeconds: 60, families: ALL_FAMILIES, customized: false, updatedAt: null,
     });
   });
 
   it('changes only the fields given', async () => {
     await server.graphql(UPDATE, { id: serverId, input: { intervalSeconds: 30 } }, { token: user.token });
-    const response = await server.graphql(UPDATE, { id: serverId, input: { families: ['ACTIVITY', 'ACTIVITY', 'LOCKS'] } }, { token: user.token });
-    expect(response.body.data?.['updateConfig']).toMatchObject({ intervalSeconds: 30, families: ['ACTIVITY', 'LOCKS'], customized: true });
+    const response = await server.graphql(UPDATE, { id: serverId, input: { families: ['WAL', 'ACTIVITY', 'ACTIVITY', 'LOCKS'] } }, { token: user.token });
+    expect(response.body.data?.['updateConfig']).toMatchObject({ intervalSeconds: 30, families: ['ACTIVITY', 'LOCKS', 'WAL'], customized: true });
 
     const read = await server.graphql<{ server: { config: { intervalSeconds: number } } }>(
       'query ($id: ID!) { server(id: $id) { config { intervalSeconds } } }', { id: serverId }, { token: user.token },
@@ -48,10 +52,16 @@ describe.each(databaseKinds())('collection settings on %s', (kind) => {
     [{ intervalSeconds: 5 }, 'input.intervalSeconds'],
     [{ intervalSeconds: 7200 }, 'input.intervalSeconds'],
     [{ families: [] }, 'input.families'],
+    [{ families: ['DATABASES', 'STATEMENTS'] }, 'input.families'],
   ])('rejects %j', async (input, field) => {
     const response = await server.graphql(UPDATE, { id: serverId, input }, { token: user.token });
     expect(response.status).toBe(400);
     expect(response.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  });
+
+  it('says why ACTIVITY cannot be left out', async () => {
+    const response = await server.graphql(UPDATE, { id: serverId, input: { families: ['DATABASES'] } }, { token: user.token });
+    expect(response.body.errors?.[0]?.message).toMatch(/families must include ACTIVITY/);
   });
 
   it('rejects an unknown or malformed server id', async () => {

@@ -69,14 +69,18 @@ export async function runCycle(
 }
 
 /**
- * `once`: one cycle with the local options. The caller exits non-zero when a
- * target failed or snapshots remain in the spool.
+ * `once`: fetches the API settings, then runs one cycle. A target whose
+ * server the API does not know yet, and every target when the fetch fails,
+ * uses the local options. The caller exits non-zero when a target failed or
+ * snapshots remain in the spool.
  */
 export async function onceCommand(config: CollectorConfig, logger: Logger): Promise<DeliveryReport & { collected: number }> {
   requireTargets(config);
   const runtime = await openRuntime(config, logger);
-  // TODO: the target-to-server mapping lives in memory only, so `once` cannot apply API settings before its push.
-  return runCycle(config, runtime, new RemoteSettings(runtime.client, runtime.tokens, logger), logger);
+  const settings = new RemoteSettings(runtime.client, runtime.tokens, logger);
+  await runtime.tokens.renewIfDue();
+  await settings.refresh();
+  return runCycle(config, runtime, settings, logger);
 }
 
 /**
@@ -89,6 +93,7 @@ export async function runCommand(config: CollectorConfig, logger: Logger, signal
   requireTargets(config);
   const runtime = await openRuntime(config, logger);
   const settings = new RemoteSettings(runtime.client, runtime.tokens, logger);
+  await runtime.tokens.renewIfDue();
   await settings.refresh();
   logger.info({ event: 'start', targets: config.targets.length, intervalSeconds: config.interval, collectorId: runtime.tokens.collectorId }, 'collector started');
 

@@ -4,7 +4,7 @@ import { readSnapshot } from './readSnapshot.js';
 import type { SnapshotWire } from './snapshotWire.js';
 import { uuidv7 } from './uuidv7.js';
 import { redactUrl } from './convertOption.js';
-import type { CoreFamilyName } from './readSnapshot.js';
+import type { MetricFamilyName } from './readSnapshot.js';
 
 export interface CollectOptions {
   collectorId: string;
@@ -12,7 +12,7 @@ export interface CollectOptions {
   statementsLimit: number;
   statementsQueryText: boolean;
   relationsLimit: number;
-  disabledFamilies?: ReadonlySet<CoreFamilyName>;
+  disabledFamilies?: ReadonlySet<MetricFamilyName>;
 }
 
 /** The options of one target; a function lets each target have its server's API settings. */

@@ -18,6 +18,8 @@ export interface FamilyOptions {
   statementsLimit: number;
   statementsQueryText: boolean;
   relationsLimit: number;
+  /** Families that the API settings switch off: not queried, not sent, and not listed as skipped. */
+  disabled: ReadonlySet<string>;
 }
 
 /** A family that cannot be read for a reason other than a PostgreSQL error, such as a missing extension. */
@@ -39,6 +41,9 @@ export async function readFamilies(client: pg.ClientBase, options: FamilyOptions
   const { position } = (await client.query<{ position: string | null }>(options.walPositionSql)).rows[0] ?? { position: null };
 
   const read = async (family: SnapshotFamilyName, step: () => Promise<void>) => {
+    if (options.disabled.has(family)) {
+      return;
+    }
     const reason = await runFamily(client, step);
     if (reason !== undefined) {
       skipped.push({ family, reason: reason.slice(0, MAX_REASON_LENGTH) });

@@ -5,6 +5,7 @@ import type {
   DatabaseStatsWire,
   LockCountWire,
   ReplicationStatsWire,
+  SnapshotFamilyName,
   SnapshotWire,
 } from './snapshotWire.js';
 import {
@@ -38,14 +39,18 @@ export interface ReadSnapshotOptions {
   /** Tables and indexes sent, the largest first; default 200. */
   relationsLimit?: number;
   /**
-   * Core families that the API settings disable. Their queries do not run and
-   * their lists are sent empty, because PushMetricsInput requires them.
+   * Families that the API settings disable. Their queries do not run; a core
+   * family is sent as an empty list, because PushMetricsInput requires it,
+   * and an optional one is left out. ACTIVITY is always read.
    */
-  disabledFamilies?: ReadonlySet<CoreFamilyName>;
+  disabledFamilies?: ReadonlySet<MetricFamilyName>;
 }
 
-/** The families that the API's MetricFamily enum names. */
+/** The families that PushMetricsInput requires. */
 export type CoreFamilyName = 'DATABASES' | 'ACTIVITY' | 'LOCKS' | 'REPLICATION';
+
+/** The families that the API's MetricFamily enum names. */
+export type MetricFamilyName = CoreFamilyName | SnapshotFamilyName;
 
 /** SQL that differs between monitored servers. */
 export interface SnapshotQueries {
@@ -132,9 +137,8 @@ async function readInTransaction(
   const queries = selectSnapshotQueries(server.versionNum, server.inRecovery);
 
   const systemIdentifier = await readSystemIdentifier(client);
-  const disabled = options.disabledFamilies ?? new Set<CoreFamilyName>();
+  const disabled = options.disabledFamilies ?? new Set<MetricFamilyName>();
   const databases = disabled.has('DATABASES') ? [] : await readDatabases(client);
-  // TODO: PushMetricsInput requires activity, so ACTIVITY is read even when the API settings disable it.
   const activity = await queryFirstRow<ActivityWire>(client, ACTIVITY_SQL);
   const locks = disabled.has('LOCKS') ? [] : (await client.query<LockCountWire>(LOCKS_SQL)).rows;
   const replication = disabled.has('REPLICATION') ? [] : await readReplication(client, queries.walPosition);
@@ -144,6 +148,7 @@ async function readInTransaction(
     statementsLimit: options.statementsLimit ?? 100,
     statementsQueryText: options.statementsQueryText ?? false,
     relationsLimit: options.relationsLimit ?? 200,
+    disabled,
   });
 
   return {

@@ -1,20 +1,23 @@
 import type { Logger } from 'pino';
 import type { ApiClient } from './apiClient.js';
 import { targetAddress } from './collectTargets.js';
-import type { CoreFamilyName } from './readSnapshot.js';
+import type { MetricFamilyName } from './readSnapshot.js';
 import type { TokenKeeper } from './tokenKeeper.js';
 
 export const COLLECTOR_CONFIG_QUERY = `
 query CollectorConfig {
-  collectorConfig { serverId version intervalSeconds families statementTopN queryText tableCap }
+  collectorConfig { serverId host port version intervalSeconds families statementTopN queryText tableCap }
 }`;
 
 /** The collection settings that the API stores for one server. */
 export interface ServerSettings {
   serverId: string;
+  /** Host and port of the server as the snapshots name them, which is how a target finds its settings before its first push. */
+  host: string;
+  port: number;
   version: number;
   intervalSeconds: number;
-  /** Enabled MetricFamily values of the API: DATABASES, ACTIVITY, LOCKS, REPLICATION. */
+  /** Enabled MetricFamily values of the API. */
   families: string[];
   statementTopN: number;
   queryText: boolean;
@@ -26,10 +29,13 @@ export interface TargetSettings {
   statementsLimit: number;
   statementsQueryText: boolean;
   relationsLimit: number;
-  disabledFamilies: ReadonlySet<CoreFamilyName>;
+  disabledFamilies: ReadonlySet<MetricFamilyName>;
 }
 
-const API_FAMILIES: readonly CoreFamilyName[] = ['DATABASES', 'ACTIVITY', 'LOCKS', 'REPLICATION'];
+// ACTIVITY is missing: pushMetrics requires it, so it is read whatever the settings say.
+const SWITCHABLE_FAMILIES: readonly MetricFamilyName[] = [
+  'DATABASES', 'LOCKS', 'REPLICATION', 'STATEMENTS', 'TABLES', 'INDEXES', 'CHECKPOINTER', 'WAL', 'REPLICATION_SLOTS',
+];
 const COMPARED_FIELDS = ['intervalSeconds', 'families', 'statementTopN', 'queryText', 'tableCap'] as const;
 
 /**
@@ -39,7 +45,10 @@ const COMPARED_FIELDS = ['intervalSeconds', 'families', 'statementTopN', 'queryT
  */
 export class RemoteSettings {
   private readonly applied = new Map<string, ServerSettings>();
+  /** Server of each host:port, as the last acknowledged push named it. */
   private readonly serverOfTarget = new Map<string, string>();
+  /** Server of each host:port, as collectorConfig listed it; a push's answer takes precedence. */
+  private readonly listedServerOfTarget = new Map<string, string>();
   /** Highest configVersion that a push returned, per server. */
   private readonly announced = new Map<string, number>();
   /** Highest configVersion known when collectorConfig last returned, per server, so that a server without settings is not fetched every cycle. */
@@ -107,17 +116,19 @@ export class RemoteSettings {
       statementsLimit: settings.statementTopN,
       statementsQueryText: settings.queryText,
       relationsLimit: settings.tableCap,
-      disabledFamilies: new Set(API_FAMILIES.filter((family) => !settings.families.includes(family))),
+      disabledFamilies: new Set(SWITCHABLE_FAMILIES.filter((family) => !settings.families.includes(family))),
     };
   }
 
   private settingsOf(target: string): ServerSettings | undefined {
     const { host, port } = targetAddress(target);
-    const serverId = this.serverOfTarget.get(`${host}:${port}`);
+    const key = `${host}:${port}`;
+    const serverId = this.serverOfTarget.get(key) ?? this.listedServerOfTarget.get(key);
     return serverId === undefined ? undefined : this.applied.get(serverId);
   }
 
   private apply(settings: ServerSettings): void {
+    this.listedServerOfTarget.set(`${settings.host}:${settings.port}`, settings.serverId);
     const previous = this.applied.get(settings.serverId);
     if (previous !== undefined && previous.version >= settings.version) {
       return;

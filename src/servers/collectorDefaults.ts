@@ -2,7 +2,11 @@ import type { CollectorDefaults, PrismaClient } from '../generated/prisma/client
 import type { MetricFamily } from '../generated/graphql.js';
 import { BadUserInputError } from '../errors.js';
 
-export const METRIC_FAMILIES: readonly MetricFamily[] = ['DATABASES', 'ACTIVITY', 'LOCKS', 'REPLICATION'];
+export const METRIC_FAMILIES: readonly MetricFamily[] = [
+  'DATABASES', 'ACTIVITY', 'LOCKS', 'REPLICATION', 'STATEMENTS', 'TABLES', 'INDEXES', 'CHECKPOINTER', 'WAL', 'REPLICATION_SLOTS',
+];
+/** pushMetrics requires activity, and the connection and transaction alerts read it, so no settings can leave it out. */
+export const REQUIRED_FAMILY: MetricFamily = 'ACTIVITY';
 export const MIN_INTERVAL_SECONDS = 10;
 export const MAX_INTERVAL_SECONDS = 3600;
 export const MAX_STATEMENT_TOP_N = 1000;
@@ -33,6 +37,11 @@ export function isMetricFamily(value: string): value is MetricFamily {
   return (METRIC_FAMILIES as readonly string[]).includes(value);
 }
 
+/** Drops repeats and puts the families in the enum's order, so equal settings compare equal. */
+export function normalizeFamilies(families: readonly MetricFamily[]): MetricFamily[] {
+  return METRIC_FAMILIES.filter((family) => families.includes(family));
+}
+
 function checkRange(value: number | null | undefined, min: number, max: number, field: string): void {
   if (value !== undefined && value !== null && (value < min || value > max)) {
     throw new BadUserInputError(`${field.replace('input.', '')} must be between ${min} and ${max}`, field);
@@ -42,8 +51,11 @@ function checkRange(value: number | null | undefined, min: number, max: number, 
 /** Throws BadUserInputError naming the first field out of range. Null and missing fields pass. */
 export function validateSettings(input: SettingsInput): void {
   checkRange(input.intervalSeconds, MIN_INTERVAL_SECONDS, MAX_INTERVAL_SECONDS, 'input.intervalSeconds');
-  if (input.families !== undefined && input.families !== null && input.families.length === 0) {
-    throw new BadUserInputError('families must name at least one metric family', 'input.families');
+  if (input.families !== undefined && input.families !== null && !input.families.includes(REQUIRED_FAMILY)) {
+    throw new BadUserInputError(
+      `families must include ${REQUIRED_FAMILY}: pushMetrics requires it and the connection and transaction metrics come from it`,
+      'input.families',
+    );
   }
   checkRange(input.statementTopN, 1, MAX_STATEMENT_TOP_N, 'input.statementTopN');
   checkRange(input.tableCap, 1, MAX_TABLE_CAP, 'input.tableCap');
@@ -77,7 +89,7 @@ export async function updateCollectorDefaults(
   validateSettings(input);
   const fields = {
     ...(input.intervalSeconds != null ? { intervalSeconds: input.intervalSeconds } : {}),
-    ...(input.families != null ? { families: [...new Set(input.families)] } : {}),
+    ...(input.families != null ? { families: normalizeFamilies(input.families) } : {}),
     ...(input.statementTopN != null ? { statementTopN: input.statementTopN } : {}),
     ...(input.queryText != null ? { queryText: input.queryText } : {}),
     ...(input.tableCap != null ? { tableCap: input.tableCap } : {}),

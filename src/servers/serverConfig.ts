@@ -1,7 +1,7 @@
 import type { PrismaClient, ServerConfig } from '../generated/prisma/client.js';
-import type { MetricFamily } from '../generated/graphql.js';
 import {
   isMetricFamily,
+  normalizeFamilies,
   readCollectorDefaults,
   validateSettings,
   type CollectorDefaultsView,
@@ -14,6 +14,8 @@ export { METRIC_FAMILIES, MIN_INTERVAL_SECONDS, MAX_INTERVAL_SECONDS } from './c
 /** Effective collection settings of a server as the API returns them. */
 export interface ServerConfigView extends CollectorSettings {
   serverId: string;
+  host: string;
+  port: number;
   /** The defaults' version plus the server's; both only increase, so the sum does too. */
   version: number;
   /** Names of the fields the server overrides. */
@@ -22,8 +24,17 @@ export interface ServerConfigView extends CollectorSettings {
   updatedAt: Date | null;
 }
 
+/** The server fields a configuration names, so that a collector can match it to a target. */
+export interface ServerAddress {
+  id: string;
+  host: string;
+  port: number;
+}
+
+const ADDRESS_FIELDS = { id: true, host: true, port: true } as const;
+
 /** Lays a server's saved overrides, if any, over the defaults. */
-export function effectiveConfig(serverId: string, defaults: CollectorDefaultsView, saved: ServerConfig | null): ServerConfigView {
+export function effectiveConfig(server: ServerAddress, defaults: CollectorDefaultsView, saved: ServerConfig | null): ServerConfigView {
   const families = (saved?.families ?? []).filter(isMetricFamily);
   const overrides: Array<keyof CollectorSettings> = [];
   const pick = <K extends keyof CollectorSettings>(field: K, value: CollectorSettings[K] | null | undefined): CollectorSettings[K] => {
@@ -42,7 +53,9 @@ export function effectiveConfig(serverId: string, defaults: CollectorDefaultsVie
     tableCap: pick('tableCap', saved?.tableCap),
   };
   return {
-    serverId,
+    serverId: server.id,
+    host: server.host,
+    port: server.port,
     ...settings,
     version: defaults.version + (saved?.version ?? 0),
     overrides,
@@ -53,24 +66,35 @@ export function effectiveConfig(serverId: string, defaults: CollectorDefaultsVie
 
 /** Reads a server's effective settings: its overrides on top of the global defaults. */
 export async function readServerConfig(prisma: PrismaClient, serverId: string): Promise<ServerConfigView> {
-  const [defaults, saved] = await Promise.all([
+  const [defaults, server, saved] = await Promise.all([
     readCollectorDefaults(prisma),
+    prisma.monitoredServer.findUniqueOrThrow({ where: { id: serverId }, select: ADDRESS_FIELDS }),
     prisma.serverConfig.findUnique({ where: { serverId } }),
   ]);
-  return effectiveConfig(serverId, defaults, saved);
+  return effectiveConfig(server, defaults, saved);
 }
 
-/** Reads the effective settings of several servers with two queries. */
-export async function readServerConfigs(prisma: PrismaClient, serverIds: string[]): Promise<ServerConfigView[]> {
+/**
+ * Reads the effective settings of the servers of one collector with three
+ * queries. The most recently seen server comes last, so that a collector
+ * mapping host and port to servers in order keeps the current one when a
+ * rebuilt server left an older one at the same address.
+ */
+export async function readCollectorServerConfigs(prisma: PrismaClient, collectorId: string): Promise<ServerConfigView[]> {
+  const servers = await prisma.monitoredServer.findMany({
+    where: { collectorId },
+    select: ADDRESS_FIELDS,
+    orderBy: [{ lastSeenAt: 'asc' }, { id: 'asc' }],
+  });
   const defaults = await readCollectorDefaults(prisma);
-  const saved = await prisma.serverConfig.findMany({ where: { serverId: { in: serverIds } } });
+  const saved = await prisma.serverConfig.findMany({ where: { serverId: { in: servers.map((server) => server.id) } } });
   const byServer = new Map(saved.map((row) => [row.serverId, row]));
-  return serverIds.map((serverId) => effectiveConfig(serverId, defaults, byServer.get(serverId) ?? null));
+  return servers.map((server) => effectiveConfig(server, defaults, byServer.get(server.id) ?? null));
 }
 
 /** Maps an input field to a column value: undefined keeps the column, null clears the override. */
 function overrideFields(input: SettingsInput) {
-  const families = input.families === null ? [] : input.families && [...new Set<MetricFamily>(input.families)];
+  const families = input.families === null ? [] : input.families && normalizeFamilies(input.families);
   return {
     ...(input.intervalSeconds !== undefined ? { intervalSeconds: input.intervalSeconds } : {}),
     ...(families !== undefined ? { families } : {}),

@@ -1,7 +1,7 @@
 import type { QueryResolvers } from '../../generated/graphql.js';
 import { UnauthenticatedError, BadUserInputError } from '../../errors.js';
 import { listAlerts } from '../../alerts/listAlerts.js';
-import { readServerConfig, readServerConfigs } from '../../servers/serverConfig.js';
+import { readCollectorServerConfigs, readServerConfig } from '../../servers/serverConfig.js';
 import { readCollectorDefaults } from '../../servers/collectorDefaults.js';
 import { readActiveSilences } from '../../alerts/silences.js';
 import { MAX_PAGE_SIZE } from '../../alerts/listAlerts.js';
@@ -51,12 +51,7 @@ export const queryResolvers: QueryResolvers = {
     if (principal.kind !== 'collector') {
       return [];
     }
-    const servers = await services.prisma.monitoredServer.findMany({
-      where: { collectorId: principal.collectorId },
-      select: { id: true },
-      orderBy: { id: 'asc' },
-    });
-    return readServerConfigs(services.prisma, servers.map((server) => server.id));
+    return readCollectorServerConfigs(services.prisma, principal.collectorId);
   },
 
   notificationChannels(_parent, _args, { services }) {
