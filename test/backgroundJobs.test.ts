@@ -32,6 +32,6 @@ describe('background jobs', () => {
       await server.close();
       await receiver.close();
     }
-    expect(server.logs.find('background job stopped')).toHaveLength(2);
+    expect(server.logs.find('background job stopped')).toHaveLength(3);
   });
 });
