@@ -13,6 +13,7 @@ interface ServerClock {
 async function readServerClocks(prisma: PrismaClient): Promise<ServerClock[]> {
   const defaults = await readCollectorDefaults(prisma);
   const servers = await prisma.monitoredServer.findMany({
+    where: { retiredAt: null },
     select: { id: true, lastSeenAt: true, config: { select: { intervalSeconds: true } } },
   });
   return servers.map((server) => ({

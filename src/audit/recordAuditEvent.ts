@@ -21,7 +21,8 @@ export type AuditAction =
   | 'COLLECTOR_REGISTRATION_FAILED'
   | 'COLLECTOR_REVOKED'
   | 'COLLECTOR_DELETED'
-  | 'CONFIG_UPDATED';
+  | 'CONFIG_UPDATED'
+  | 'SERVER_RETIRED';
 
 export type ActorType = 'user' | 'collector' | 'anonymous' | 'system';
 

@@ -4,6 +4,7 @@ import { BadUserInputError } from '../errors.js';
 import { auditOriginOf, recordAuditEvent } from '../audit/recordAuditEvent.js';
 import { collectorCacheKey } from '../auth/readCredentialState.js';
 import { requireUuid } from '../graphql/requireUuid.js';
+import { retireServers } from '../servers/retireServers.js';
 
 async function findCollectorOrThrow(context: GraphQLContext, id: string): Promise<Collector> {
   const collector = await context.services.prisma.collector.findUnique({ where: { id: requireUuid(id, 'id') } });
@@ -38,7 +39,8 @@ export async function revokeCollector(context: GraphQLContext, id: string): Prom
 /**
  * Deletes a collector: its tokens stop working and its hostname may
  * register again as a new collector. The row stays, marked deleted, so that
- * the servers and snapshots it pushed are kept.
+ * the servers and snapshots it pushed are kept. Its servers are retired,
+ * because a new registration of the host creates new server rows.
  */
 export async function deleteCollector(context: GraphQLContext, id: string): Promise<boolean> {
   const { services } = context;
@@ -50,8 +52,10 @@ export async function deleteCollector(context: GraphQLContext, id: string): Prom
       // Freeing the certificate lets the host register again with the same one.
       data: { deletedAt: now, revokedAt: collector.revokedAt ?? now, tokenVersion: { increment: 1 }, certificateFingerprint: null },
     });
+    const servers = await tx.monitoredServer.findMany({ where: { collectorId: collector.id }, select: { id: true } });
+    const closedAlerts = await retireServers(tx, servers.map((server) => server.id), now);
     const target = { type: 'collector' as const, id: collector.id, name: collector.hostname };
-    await recordAuditEvent(tx, auditOriginOf(context), { action: 'COLLECTOR_DELETED', target }, now);
+    await recordAuditEvent(tx, auditOriginOf(context), { action: 'COLLECTOR_DELETED', target, details: { closedAlerts } }, now);
   });
   services.credentials.invalidate(collectorCacheKey(collector.id));
   services.metrics.countRevocation('collector_deleted');

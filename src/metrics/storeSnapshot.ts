@@ -13,6 +13,8 @@ export interface StoreResult {
   /** False when the snapshot id was stored before. */
   stored: boolean;
   openAlerts: number;
+  /** True when this snapshot made a retired server active again. */
+  reactivated?: boolean;
 }
 
 /** Thrown inside the transaction to roll it back when a concurrent push stored the same id first. */
@@ -25,7 +27,9 @@ function serverIdentity(server: Snapshot['server']): string {
 /**
  * Finds or creates the monitored server and, when this snapshot is the newest
  * seen, updates its identity fields. A replayed older snapshot leaves them
- * alone. Returns the server id and whether the snapshot is the newest.
+ * alone. A snapshot collected after the server was retired makes it active
+ * again. Returns the server id, whether the snapshot is the newest, and
+ * whether the server is active at the snapshot's time.
  */
 async function upsertServer(tx: Prisma.TransactionClient, collectorId: string, snapshot: Snapshot) {
   const identity = serverIdentity(snapshot.server);
@@ -37,8 +41,8 @@ async function upsertServer(tx: Prisma.TransactionClient, collectorId: string, s
     VALUES (${randomUUID()}::uuid, ${collectorId}::uuid, ${identity}, ${host}, ${port}, ${version}, ${fields.systemIdentifier},
             ${maxConnections}, ${fields.startedAt}, ${snapshot.collectedAt}, ${snapshot.collectedAt})
     ON CONFLICT (collector_id, identity) DO NOTHING`;
-  const rows = await tx.$queryRaw<{ id: string; last_seen_at: Date }[]>`
-    SELECT id, last_seen_at FROM monitored_servers
+  const rows = await tx.$queryRaw<{ id: string; last_seen_at: Date; retired_at: Date | null }[]>`
+    SELECT id, last_seen_at, retired_at FROM monitored_servers
     WHERE collector_id = ${collectorId}::uuid AND identity = ${identity} FOR UPDATE`;
   const row = rows[0];
   if (!row) {
@@ -46,10 +50,14 @@ async function upsertServer(tx: Prisma.TransactionClient, collectorId: string, s
   }
 
   const isNewest = snapshot.collectedAt.getTime() >= row.last_seen_at.getTime();
+  // A collector catching up after an outage can deliver snapshots taken before the retirement; they do not undo it.
+  const retired = row.retired_at !== null && snapshot.collectedAt.getTime() <= row.retired_at.getTime();
+  const reactivated = isNewest && row.retired_at !== null && !retired;
   if (isNewest) {
-    await tx.monitoredServer.update({ where: { id: row.id }, data: { ...fields, lastSeenAt: snapshot.collectedAt } });
+    const retiredAt = reactivated ? { retiredAt: null } : {};
+    await tx.monitoredServer.update({ where: { id: row.id }, data: { ...fields, lastSeenAt: snapshot.collectedAt, ...retiredAt } });
   }
-  return { serverId: row.id, isNewest };
+  return { serverId: row.id, isNewest, active: !retired, reactivated };
 }
 
 async function insertSamples(tx: Prisma.TransactionClient, serverId: string, snapshot: Snapshot): Promise<void> {
@@ -97,7 +105,7 @@ async function storeInTransaction(
   snapshot: Snapshot,
   receivedAt: Date,
 ): Promise<StoreResult> {
-  const { serverId, isNewest } = await upsertServer(tx, collectorId, snapshot);
+  const { serverId, isNewest, active, reactivated } = await upsertServer(tx, collectorId, snapshot);
 
   const inserted = await tx.$executeRaw`
     INSERT INTO snapshots (id, collector_id, server_id, collected_at)
@@ -112,14 +120,14 @@ async function storeInTransaction(
   // Alerts follow the newest state only; a replayed older snapshot must not
   // reopen an alert that has since resolved. Rule durations are measured in
   // collectedAt time, so a collector that catches up after an outage
-  // evaluates its snapshots as they were taken.
-  if (!isNewest) {
+  // evaluates its snapshots as they were taken. A retired server raises none.
+  if (!isNewest || !active) {
     const openAlerts = await tx.alert.count({ where: { serverId, state: 'FIRING' } });
     return { serverId, stored: true, openAlerts };
   }
   const values = computeMetricValues(snapshot, await readIntervalCounters(tx, serverId, snapshot));
   const openAlerts = await applyRuleEvaluation(tx, serverId, values, snapshot.collectedAt, receivedAt);
-  return { serverId, stored: true, openAlerts };
+  return { serverId, stored: true, openAlerts, reactivated };
 }
 
 /**

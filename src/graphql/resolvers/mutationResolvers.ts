@@ -13,6 +13,7 @@ import { logout, logoutAll } from '../../auth/logout.js';
 import { changePassword } from '../../auth/changePassword.js';
 import { adminCreateUser, changeUserRole, disableUser, enableUser, resetUserPassword, unlockUser } from '../../users/manageUsers.js';
 import { deleteCollector, revokeCollector } from '../../collectors/revokeCollector.js';
+import { retireServer } from '../../servers/retireServers.js';
 import { auditOriginOf, recordAuditEvent } from '../../audit/recordAuditEvent.js';
 import { actorName } from '../../auth/actorName.js';
 import { updateCollectorDefaults } from '../../servers/collectorDefaults.js';
@@ -76,6 +77,9 @@ export const mutationResolvers: MutationResolvers = {
       },
       result.stored ? 'snapshot stored' : 'snapshot already stored',
     );
+    if (result.reactivated) {
+      logger.info({ event: 'server_reactivated', serverId: result.serverId }, 'retired server reported again');
+    }
     const { version } = await readServerConfig(services.prisma, result.serverId);
     return { ...result, snapshotId: snapshot.snapshotId, configVersion: version };
   },
@@ -136,6 +140,10 @@ export const mutationResolvers: MutationResolvers = {
 
   deleteCollector(_parent, args, context) {
     return deleteCollector(context, args.id);
+  },
+
+  retireServer(_parent, args, context) {
+    return retireServer(context, args.id);
   },
 
   rotateCollectorCertificate(_parent, args, { services, principal, logger }) {

@@ -18,8 +18,9 @@ export const queryResolvers: QueryResolvers = {
     return user;
   },
 
-  servers(_parent, _args, { services }) {
-    return services.prisma.monitoredServer.findMany({ orderBy: [{ lastSeenAt: 'desc' }, { id: 'asc' }] });
+  servers(_parent, args, { services }) {
+    const where = args.includeRetired ? {} : { retiredAt: null };
+    return services.prisma.monitoredServer.findMany({ where, orderBy: [{ lastSeenAt: 'desc' }, { id: 'asc' }] });
   },
 
   server(_parent, { id }, { services }) {

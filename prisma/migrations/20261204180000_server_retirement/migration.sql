@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "monitored_servers" ADD COLUMN     "retired_at" TIMESTAMPTZ(3);
