@@ -1,7 +1,7 @@
 import { TestServer, type TestUser } from './helpers/testServer.js';
 import { databaseKinds } from './helpers/testDatabase.js';
 import { PUSH_METRICS, snapshotFixture } from './helpers/snapshotFixture.js';
-import type { CheckpointerStatsWire, SnapshotWire, TableStatsWire } from '../src/collector/snapshotWire.js';
+import type { SnapshotWire, TableStatsWire } from '../src/collector/snapshotWire.js';
 
 const ALERTS = `
   query ($serverId: ID, $state: AlertState) {
@@ -27,10 +27,6 @@ const MINUTE = 60_000;
 
 function slot(active: boolean): SnapshotWire['replicationSlots'] {
   return [{ slotName: 'standby_1', slotType: 'physical', database: null, active, retainedBytes: '1000', xminAge: null }];
-}
-
-function checkpointer(timed: number, requested: number, statsReset: string | null = null): CheckpointerStatsWire {
-  return { checkpointsTimed: String(timed), checkpointsRequested: String(requested), writeTimeMs: 1, syncTimeMs: 1, buffersWritten: '10', statsReset };
 }
 
 function table(relname: string, live: number, dead: number): TableStatsWire {
@@ -111,30 +107,6 @@ describe.each(databaseKinds())('family alert rules on %s', (kind) => {
       { token: viewer.token },
     );
     expect(response.body.data?.server.timeseries.map((point) => point.value)).toEqual([24 * 60]);
-  });
-
-  it('requested checkpoints fire and resolve', async () => {
-    systemIdentifier += 1;
-    const serverId = await push(0, { checkpointer: checkpointer(10, 2) });
-    expect(await alerts(serverId, 'FIRING')).toHaveLength(0);
-
-    await push(1, { checkpointer: checkpointer(11, 5) });
-    const firing = await alerts(serverId, 'FIRING');
-    expect(firing).toHaveLength(1);
-    expect(firing[0]).toMatchObject({ rule: 'requested_checkpoints', subject: '', value: 0.75, threshold: 0.5 });
-
-    await push(2, { checkpointer: checkpointer(13, 5) });
-    expect(await alerts(serverId, 'FIRING')).toHaveLength(0);
-    expect(await alerts(serverId, 'RESOLVED')).toHaveLength(1);
-  });
-
-  it('requested checkpoints after stats reset', async () => {
-    systemIdentifier += 1;
-    const serverId = await push(0, { checkpointer: checkpointer(100, 10) });
-    await push(1, { checkpointer: checkpointer(1, 3, new Date(start).toISOString()) });
-    const firing = await alerts(serverId, 'FIRING');
-    expect(firing).toHaveLength(1);
-    expect(firing[0]?.value).toBe(0.75);
   });
 
   it('dead tuple ratio fires on large tables only', async () => {

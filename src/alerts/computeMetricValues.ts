@@ -76,9 +76,8 @@ function setFamilyValues(values: MetricValues, snapshot: Snapshot, interval: Int
     [...interval.slotsInactiveSince].map(([slotName, since]) => ({ subject: slotName, value: (at - since.getTime()) / 1000 })),
   );
 
-  // TODO: an interval without checkpoints has no value and resolves the
-  // alert, so a server with a requested checkpoint every few intervals
-  // flaps. A share over a longer window (such as the last hour) would not.
+  // The counts cover CHECKPOINT_RATIO_WINDOW_SECONDS, not one interval, so
+  // the share is absent only after that long without any checkpoint.
   const { checkpoints } = interval;
   values.set('REQUESTED_CHECKPOINT_RATIO', checkpoints ? ratio(checkpoints.requested, checkpoints.timed + checkpoints.requested) : []);
 

@@ -1,25 +1,77 @@
 import { Prisma } from '../generated/prisma/client.js';
 import type { Snapshot } from '../metrics/validateSnapshot.js';
 
-/** Checkpoints started since the previous checkpointer sample of the server. */
+/**
+ * Length of the window REQUESTED_CHECKPOINT_RATIO covers. With 60-second
+ * pushes most intervals contain no checkpoint, so a share per interval comes
+ * and goes and flaps the alert. With the default checkpoint_timeout of
+ * 5 minutes, an hour contains a checkpoint at least every 5 minutes, even on
+ * an idle server, because num_timed counts skipped checkpoints too
+ * (PostgreSQL 17 documentation of pg_stat_checkpointer). A longer window
+ * would react more slowly to a new burst of requested checkpoints.
+ */
+export const CHECKPOINT_RATIO_WINDOW_SECONDS = 3600;
+
+/** Checkpoints started within the checkpoint ratio window. */
 export interface CheckpointCounts {
   timed: bigint;
   requested: bigint;
 }
 
-interface PreviousCheckpointer {
-  checkpoints_timed: bigint;
-  checkpoints_requested: bigint;
-  stats_reset: Date | null;
+/**
+ * Builds the query summing the checkpoint counter increases between
+ * consecutive samples of the window, ending with the current snapshot's
+ * counters. As the only row, the current snapshot has no predecessor, so
+ * lag() defaults to 0 and its counters count whole.
+ */
+function checkpointIncreasesSql(serverId: string, at: Date, current: NonNullable<Snapshot['checkpointer']>): Prisma.Sql {
+  const windowStart = new Date(at.getTime() - CHECKPOINT_RATIO_WINDOW_SECONDS * 1000);
+  return Prisma.sql`
+    WITH samples AS (
+      SELECT collected_at, checkpoints_timed AS timed, checkpoints_requested AS requested, stats_reset
+      FROM checkpointer_samples
+      WHERE server_id = ${serverId}::uuid AND collected_at < ${at}
+        AND collected_at >= least(${windowStart}::timestamptz,
+                                  (SELECT max(collected_at) FROM checkpointer_samples
+                                   WHERE server_id = ${serverId}::uuid AND collected_at < ${at}))
+      UNION ALL
+      SELECT ${at}::timestamptz, ${current.checkpointsTimed}::bigint, ${current.checkpointsRequested}::bigint,
+             ${current.statsReset ?? null}::timestamptz
+    ),
+    steps AS (
+      SELECT timed, requested,
+             lag(timed, 1, 0::bigint) OVER w AS previous_timed,
+             lag(requested, 1, 0::bigint) OVER w AS previous_requested,
+             stats_reset IS DISTINCT FROM lag(stats_reset) OVER w AS reset_changed,
+             row_number() OVER w AS position,
+             count(*) OVER () AS sample_count
+      FROM samples
+      WINDOW w AS (ORDER BY collected_at)
+    ),
+    increases AS (
+      SELECT reset_changed OR timed < previous_timed OR requested < previous_requested AS reset,
+             timed, requested, previous_timed, previous_requested
+      FROM steps
+      WHERE position > 1 OR sample_count = 1
+    )
+    SELECT sum(CASE WHEN reset THEN timed ELSE timed - previous_timed END)::bigint AS timed,
+           sum(CASE WHEN reset THEN requested ELSE requested - previous_requested END)::bigint AS requested
+    FROM increases`;
 }
 
 /**
- * Reads the server's previous checkpointer sample and returns the
- * checkpoints started since then. Without a previous sample the counters
- * since their last reset are returned. When either counter went down or
+ * Reads the server's checkpointer samples of the last
+ * CHECKPOINT_RATIO_WINDOW_SECONDS before the snapshot and returns the
+ * checkpoints started since the oldest of them. When the window has no
+ * sample, the previous sample is the baseline, however old. Without any
+ * earlier sample the counters since their last reset are returned.
+ *
+ * The increases between consecutive samples are summed, so a reset inside
+ * the window loses no checkpoints. When either counter went down or
  * stats_reset changed, pg_stat_reset_shared() or a crash restart zeroed both,
- * so the current values are the whole increase, as in counterDelta.ts.
- * Returns null when the snapshot has no checkpointer statistics.
+ * so the later values are the whole increase of that step, as in
+ * counterDelta.ts. Returns null when the snapshot has no checkpointer
+ * statistics.
  */
 export async function readCheckpointCounts(
   tx: Prisma.TransactionClient,
@@ -31,23 +83,10 @@ export async function readCheckpointCounts(
     return null;
   }
 
-  const [previous] = await tx.$queryRaw<PreviousCheckpointer[]>`
-    SELECT checkpoints_timed, checkpoints_requested, stats_reset
-    FROM checkpointer_samples
-    WHERE server_id = ${serverId}::uuid AND collected_at < ${snapshot.collectedAt}
-    ORDER BY collected_at DESC
-    LIMIT 1`;
-  const counts = { timed: current.checkpointsTimed, requested: current.checkpointsRequested };
-  if (previous === undefined) {
-    return counts;
-  }
-
-  const before = { timed: BigInt(previous.checkpoints_timed), requested: BigInt(previous.checkpoints_requested) };
-  const resetChanged = (current.statsReset?.getTime() ?? null) !== (previous.stats_reset?.getTime() ?? null);
-  if (resetChanged || counts.timed < before.timed || counts.requested < before.requested) {
-    return counts;
-  }
-  return { timed: counts.timed - before.timed, requested: counts.requested - before.requested };
+  const [counts] = await tx.$queryRaw<Array<{ timed: bigint; requested: bigint }>>(
+    checkpointIncreasesSql(serverId, snapshot.collectedAt, current),
+  );
+  return { timed: BigInt(counts?.timed ?? 0n), requested: BigInt(counts?.requested ?? 0n) };
 }
 
 /**

@@ -18,7 +18,7 @@ export interface IntervalCounters {
   tempBytes: bigint;
   /** Seconds since the previous snapshot, or null without one. */
   seconds: number | null;
-  /** Checkpoints since the previous checkpointer sample, or null when the snapshot has none. */
+  /** Checkpoints within CHECKPOINT_RATIO_WINDOW_SECONDS, or null when the snapshot has no checkpointer statistics. */
   checkpoints: CheckpointCounts | null;
   /** When each slot that is inactive in this snapshot became inactive, by slot name. */
   slotsInactiveSince: Map<string, Date>;
