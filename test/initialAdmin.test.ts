@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,37 +57,5 @@ describe('ensureInitialAdmin', () => {
       await expect(run()).rejects.toThrow(ConfigError);
       await expect(run()).rejects.toThrow(/ADMIN_PASSWORD/);
     });
-  });
-});
-
-describe('users CLI', () => {
-  const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-
-  function cli(dataDir: string, args: string[], input = '') {
-    const result = spawnSync(tsx, ['src/cli/users.ts', ...args], {
-      input,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH, DATA_DIR: dataDir, ENVIRONMENT: 'development' },
-    });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-  }
-
-  it('creates and lists a user with the password from stdin', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'pga-cli-'));
-    const created = cli(dataDir, ['create', '--username', 'alice', '--role', 'viewer'], 'a long passphrase here\n');
-    expect(created).toMatchObject({ status: 0, stdout: 'created user alice with role VIEWER\n' });
-
-    const listed = cli(dataDir, ['list']);
-    expect(listed.status).toBe(0);
-    expect(listed.stdout).toMatch(/^alice\tVIEWER\t/);
-  });
-
-  it('rejects a short password and an unknown role', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'pga-cli-'));
-    expect(cli(dataDir, ['create', '--username', 'bob', '--role', 'USER'], 'short\n')).toMatchObject({
-      status: 1,
-      stderr: 'users: Password must be at least 12 characters long\n',
-    });
-    expect(cli(dataDir, ['create', '--username', 'bob', '--role', 'BOSS'], 'a long passphrase here\n').status).toBe(2);
   });
 });

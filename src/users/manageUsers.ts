@@ -1,8 +1,10 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { GraphQLContext } from '../context.js';
+import type { Services } from '../services.js';
 import type { Prisma, User } from '../generated/prisma/client.js';
 import type { Role } from '../generated/prisma/enums.js';
 import { BadUserInputError, ConflictError } from '../errors.js';
-import { auditOriginOf, recordAuditEvent, type AuditEntry } from '../audit/recordAuditEvent.js';
+import { auditOriginOf, recordAuditEvent, type AuditEntry, type AuditOrigin } from '../audit/recordAuditEvent.js';
 import { revokeAllSessions, type RevokeReason } from '../auth/revokeSessions.js';
 import { userCacheKey } from '../auth/readCredentialState.js';
 import { hashPassword } from '../auth/passwords.js';
@@ -13,13 +15,25 @@ import { checkNewPassword } from './passwordPolicy.js';
 
 type Transaction = Prisma.TransactionClient;
 
+/** The author of a user change: an admin's GraphQL request, or the users CLI on the server's machine. */
+export interface UserAdminActor {
+  services: Services;
+  logger: Pick<FastifyBaseLogger, 'info'>;
+  origin: AuditOrigin;
+}
+
+/** Builds the actor of a GraphQL request. */
+export function userAdminActor(context: GraphQLContext): UserAdminActor {
+  return { services: context.services, logger: context.logger, origin: auditOriginOf(context) };
+}
+
 /** Creates a user on an admin's request and records it in the audit log. */
-export async function adminCreateUser(context: GraphQLContext, input: NewUser): Promise<User> {
-  const { services } = context;
+export async function adminCreateUser(actor: UserAdminActor, input: NewUser): Promise<User> {
+  const { services } = actor;
   const user = await createUser(services.prisma, input, 'input.');
   const target = { type: 'user' as const, id: user.id, name: user.username };
-  await recordAuditEvent(services.prisma, auditOriginOf(context), { action: 'USER_CREATED', target, details: { role: user.role } }, services.now());
-  context.logger.info({ event: 'user_created', userId: user.id, role: user.role }, 'user created');
+  await recordAuditEvent(services.prisma, actor.origin, { action: 'USER_CREATED', target, details: { role: user.role } }, services.now());
+  actor.logger.info({ event: 'user_created', userId: user.id, role: user.role }, 'user created');
   return user;
 }
 
@@ -51,11 +65,11 @@ async function keepOneAdmin(tx: Transaction, user: User, remainsAdmin: boolean):
  * user's sessions when `revoke` is given, and clears the cached state.
  */
 async function changeUser(
-  context: GraphQLContext,
+  actor: UserAdminActor,
   id: string,
   change: (tx: Transaction, user: User) => Promise<{ entry: AuditEntry; revoke?: RevokeReason & RevocationKind }>,
 ): Promise<User> {
-  const { services } = context;
+  const { services } = actor;
   let revoked: RevocationKind | undefined;
   const updated = await services.prisma.$transaction(async (tx) => {
     const user = await findUserOrThrow(tx, id);
@@ -65,7 +79,7 @@ async function changeUser(
       revoked = revoke;
     }
     const target = { type: 'user' as const, id: user.id, name: user.username };
-    await recordAuditEvent(tx, auditOriginOf(context), { ...entry, target }, services.now());
+    await recordAuditEvent(tx, actor.origin, { ...entry, target }, services.now());
     return tx.user.findUniqueOrThrow({ where: { id: user.id } });
   });
 
@@ -73,36 +87,36 @@ async function changeUser(
   if (revoked) {
     services.metrics.countRevocation(revoked);
   }
-  context.logger.info({ event: 'user_changed', action: revoked ?? 'update', userId: updated.id }, 'user changed');
+  actor.logger.info({ event: 'user_changed', action: revoked ?? 'update', userId: updated.id }, 'user changed');
   return updated;
 }
 
-export function changeUserRole(context: GraphQLContext, id: string, role: Role): Promise<User> {
-  return changeUser(context, id, async (tx, user) => {
+export function changeUserRole(actor: UserAdminActor, id: string, role: Role): Promise<User> {
+  return changeUser(actor, id, async (tx, user) => {
     await keepOneAdmin(tx, user, role === 'ADMIN');
     await tx.user.update({ where: { id: user.id }, data: { role } });
     return { entry: { action: 'USER_ROLE_CHANGED', details: { from: user.role, to: role } }, revoke: 'role_change' };
   });
 }
 
-export function disableUser(context: GraphQLContext, id: string): Promise<User> {
-  return changeUser(context, id, async (tx, user) => {
+export function disableUser(actor: UserAdminActor, id: string): Promise<User> {
+  return changeUser(actor, id, async (tx, user) => {
     await keepOneAdmin(tx, user, false);
-    await tx.user.update({ where: { id: user.id }, data: { disabledAt: user.disabledAt ?? context.services.now() } });
+    await tx.user.update({ where: { id: user.id }, data: { disabledAt: user.disabledAt ?? actor.services.now() } });
     return { entry: { action: 'USER_DISABLED' }, revoke: 'user_disabled' };
   });
 }
 
-export function enableUser(context: GraphQLContext, id: string): Promise<User> {
-  return changeUser(context, id, async (tx, user) => {
+export function enableUser(actor: UserAdminActor, id: string): Promise<User> {
+  return changeUser(actor, id, async (tx, user) => {
     await tx.user.update({ where: { id: user.id }, data: { disabledAt: null } });
     return { entry: { action: 'USER_ENABLED' } };
   });
 }
 
 /** Sets a temporary password chosen by an admin; the user must replace it at the next login. */
-export function resetUserPassword(context: GraphQLContext, id: string, password: string): Promise<User> {
-  return changeUser(context, id, async (tx, user) => {
+export function resetUserPassword(actor: UserAdminActor, id: string, password: string): Promise<User> {
+  return changeUser(actor, id, async (tx, user) => {
     checkNewPassword(password, user.username, 'password');
     const passwordHash = await hashPassword(password);
     await tx.user.update({ where: { id: user.id }, data: { passwordHash, mustChangePassword: true, lockedUntil: null, failedLoginCount: 0 } });
@@ -111,8 +125,8 @@ export function resetUserPassword(context: GraphQLContext, id: string, password:
 }
 
 /** Lifts a lockout and deletes the failed logins of the username from every address. */
-export function unlockUser(context: GraphQLContext, id: string): Promise<User> {
-  return changeUser(context, id, async (tx, user) => {
+export function unlockUser(actor: UserAdminActor, id: string): Promise<User> {
+  return changeUser(actor, id, async (tx, user) => {
     await tx.user.update({ where: { id: user.id }, data: { lockedUntil: null, failedLoginCount: 0, failedLoginWindowStart: null } });
     await tx.loginThrottle.updateMany({ where: { username: user.username }, data: { failures: 0, blockedUntil: null } });
     return { entry: { action: 'ACCOUNT_UNLOCKED' } };

@@ -11,7 +11,15 @@ import { readServerConfig, updateServerConfig } from '../../servers/serverConfig
 import { requireUuid } from '../requireUuid.js';
 import { logout, logoutAll } from '../../auth/logout.js';
 import { changePassword } from '../../auth/changePassword.js';
-import { adminCreateUser, changeUserRole, disableUser, enableUser, resetUserPassword, unlockUser } from '../../users/manageUsers.js';
+import {
+  adminCreateUser,
+  changeUserRole,
+  disableUser,
+  enableUser,
+  resetUserPassword,
+  unlockUser,
+  userAdminActor,
+} from '../../users/manageUsers.js';
 import { deleteCollector, revokeCollector } from '../../collectors/revokeCollector.js';
 import { retireServer } from '../../servers/retireServers.js';
 import { auditOriginOf, recordAuditEvent } from '../../audit/recordAuditEvent.js';
@@ -111,27 +119,27 @@ export const mutationResolvers: MutationResolvers = {
   },
 
   createUser(_parent, { input }, context) {
-    return adminCreateUser(context, input);
+    return adminCreateUser(userAdminActor(context), input);
   },
 
   updateUserRole(_parent, args, context) {
-    return changeUserRole(context, args.id, args.role);
+    return changeUserRole(userAdminActor(context), args.id, args.role);
   },
 
   disableUser(_parent, args, context) {
-    return disableUser(context, args.id);
+    return disableUser(userAdminActor(context), args.id);
   },
 
   enableUser(_parent, args, context) {
-    return enableUser(context, args.id);
+    return enableUser(userAdminActor(context), args.id);
   },
 
   resetUserPassword(_parent, args, context) {
-    return resetUserPassword(context, args.id, args.password);
+    return resetUserPassword(userAdminActor(context), args.id, args.password);
   },
 
   unlockUser(_parent, args, context) {
-    return unlockUser(context, args.id);
+    return unlockUser(userAdminActor(context), args.id);
   },
 
   revokeCollector(_parent, args, context) {
