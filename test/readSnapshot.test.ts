@@ -394,7 +394,7 @@ describeLive(`${liveTitle}: a session blocked on a lock`, () => {
   });
 });
 
-/** Polls pg_locks until the backend waits for a lock with a waitstart set; gives up after 5 s. */
+/** Polls pg_locks until the backend waits for a lock with waitstart set, and throws after 5 s. */
 async function waitForLockWait(client: pg.Client, pid: number): Promise<void> {
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {

@@ -19,7 +19,7 @@ export const MIN_DEAD_TUPLE_RATIO_ROWS = 10_000n;
 
 const serverValue = (value: number): MetricValue[] => [{ subject: '', value }];
 
-// Collectors older than a field omit it, so the metric has no value.
+// A field that older collectors omit gives no value, so an open alert on its metric resolves.
 const optionalServerValue = (value: number | null | undefined): MetricValue[] =>
   value === null || value === undefined ? [] : serverValue(value);
 

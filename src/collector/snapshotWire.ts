@@ -76,7 +76,7 @@ export interface ActivityWire {
   /** Time in seconds of the longest idle-in-transaction session, 0 when none exists. */
   longestIdleInTransactionSeconds: number;
   /**
-   * Longest time in seconds that a process has waited for a heavyweight lock,
+   * Maximum time in seconds that a process has waited for a heavyweight lock,
    * 0 when none waits. From pg_locks.waitstart on PostgreSQL 14 and later. On
    * PostgreSQL 13 it counts from the start of the waiting statement, an upper
    * bound. The API accepts snapshots without it from older collectors.
