@@ -29,6 +29,7 @@ function snapshot(collectorId: string, index: number): Snapshot {
     activity: {
       totalConnections: 10, active: 1, idle: 9, idleInTransaction: 0, idleInTransactionAborted: 0, fastpath: 0,
       disabled: 0, waitingOnLocks: 0, longestTransactionSeconds: 0, longestQuerySeconds: 0, longestIdleInTransactionSeconds: 0,
+      longestLockWaitSeconds: 0,
     },
     locks: [{ mode: 'AccessShareLock', granted: true, count: 5 }],
     replication: [],

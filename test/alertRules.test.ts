@@ -73,7 +73,9 @@ describe.each(databaseKinds())('alert rules on %s', (kind) => {
     const response = await server.graphql<{ alertRules: Array<{ key: string; enabled: boolean; forSeconds: number }> }>(RULES, {}, { token: viewer.token });
     const rules = response.body.data!.alertRules;
     expect(rules).toHaveLength(12);
-    expect(rules.find((rule) => rule.key === 'sessions_blocked_on_locks')).toMatchObject({ enabled: true, forSeconds: 300 });
+    expect(rules.find((rule) => rule.key === 'sessions_blocked_on_locks')).toMatchObject({
+      metric: 'LONGEST_LOCK_WAIT_SECONDS', comparison: 'ABOVE', warningThreshold: 300, criticalThreshold: 600, forSeconds: 0, enabled: true,
+    });
     expect(rules.filter((rule) => !rule.enabled).map((rule) => rule.key)).toEqual([]);
   });
 
@@ -83,33 +85,43 @@ describe.each(databaseKinds())('alert rules on %s', (kind) => {
     expect(rows.filter((rule) => rule.description.includes('Disabled'))).toEqual([]);
   });
 
-  it('fires after the duration and resolves', async () => {
-    systemIdentifier += 1;
-    const serverId = await push(waiting(2));
-    const pending = await alerts({ serverId, state: 'PENDING' });
-    expect(pending).toHaveLength(1);
-    expect(pending[0]).toMatchObject({ rule: 'sessions_blocked_on_locks', firedAt: null });
+  describe('with a duration', () => {
+    // The default rules have no duration, so this rule on the session count has one.
+    beforeAll(async () => {
+      const created = await server.graphql(CREATE, {
+        input: { key: 'waiting_sessions', metric: 'SESSIONS_WAITING_ON_LOCKS', comparison: 'ABOVE', warningThreshold: 0, forSeconds: 300, scope: 'ALL_SERVERS' },
+      }, { token: user.token });
+      expect(created.body.errors).toBeUndefined();
+    });
 
-    await push(waiting(3), 240);
-    expect(await alerts({ serverId, state: 'PENDING' })).toHaveLength(1);
+    it('fires after the duration and resolves', async () => {
+      systemIdentifier += 1;
+      const serverId = await push(waiting(2));
+      const pending = await alerts({ serverId, state: 'PENDING' });
+      expect(pending).toHaveLength(1);
+      expect(pending[0]).toMatchObject({ rule: 'waiting_sessions', firedAt: null });
 
-    await push(waiting(1), 60);
-    const firing = await alerts({ serverId, state: 'FIRING' });
-    expect(firing).toHaveLength(1);
-    expect(firing[0]!.id).toBe(pending[0]!.id);
-    expect(firing[0]!.firedAt).not.toBeNull();
+      await push(waiting(3), 240);
+      expect(await alerts({ serverId, state: 'PENDING' })).toHaveLength(1);
 
-    await push(waiting(0));
-    const resolved = await alerts({ serverId, state: 'RESOLVED' });
-    expect(resolved.map((alert) => alert.id)).toEqual([pending[0]!.id]);
-    expect(resolved[0]!.history.map((event) => event.kind)).toEqual(['PENDING', 'FIRING', 'RESOLVED']);
-  });
+      await push(waiting(1), 60);
+      const firing = await alerts({ serverId, state: 'FIRING' });
+      expect(firing).toHaveLength(1);
+      expect(firing[0]!.id).toBe(pending[0]!.id);
+      expect(firing[0]!.firedAt).not.toBeNull();
 
-  it('discards a pending alert that recovers', async () => {
-    systemIdentifier += 1;
-    const serverId = await push(waiting(2));
-    await push(waiting(0), 120);
-    expect(await alerts({ serverId })).toHaveLength(0);
+      await push(waiting(0));
+      const resolved = await alerts({ serverId, state: 'RESOLVED' });
+      expect(resolved.map((alert) => alert.id)).toEqual([pending[0]!.id]);
+      expect(resolved[0]!.history.map((event) => event.kind)).toEqual(['PENDING', 'FIRING', 'RESOLVED']);
+    });
+
+    it('discards a pending alert that recovers', async () => {
+      systemIdentifier += 1;
+      const serverId = await push(waiting(2));
+      await push(waiting(0), 120);
+      expect(await alerts({ serverId })).toHaveLength(0);
+    });
   });
 
   it('records severity change in history', async () => {

@@ -84,6 +84,46 @@ describe.each(databaseKinds())('default alert rules on %s', (kind) => {
     expect(resolved[0]).toMatchObject({ id: warning[0]!.id, state: 'RESOLVED', resolvedAt: expect.any(String) });
   });
 
+  const lockWait = (seconds: number) => (s: SnapshotWire) => ({
+    ...s,
+    activity: { ...s.activity, waitingOnLocks: seconds > 0 ? 1 : 0, longestLockWaitSeconds: seconds },
+  });
+
+  it('escalates and resolves one lock wait alert', async () => {
+    systemIdentifier += 1;
+    const serverId = await push(lockWait(400));
+    const warning = (await alerts({ serverId, state: 'FIRING' })).nodes;
+    expect(warning).toHaveLength(1);
+    expect(warning[0]).toMatchObject({ rule: 'sessions_blocked_on_locks', severity: 'WARNING', value: 400, threshold: 300 });
+
+    await push(lockWait(700));
+    const critical = (await alerts({ serverId, state: 'FIRING' })).nodes;
+    expect(critical).toHaveLength(1);
+    expect(critical[0]).toMatchObject({ id: warning[0]!.id, severity: 'CRITICAL', value: 700, threshold: 600 });
+
+    await push(lockWait(0));
+    expect((await alerts({ serverId, state: 'FIRING' })).nodes).toHaveLength(0);
+    const resolved = (await alerts({ serverId, state: 'RESOLVED' })).nodes;
+    expect(resolved).toHaveLength(1);
+    expect(resolved[0]).toMatchObject({ id: warning[0]!.id, state: 'RESOLVED', resolvedAt: expect.any(String) });
+  });
+
+  it('accepts a snapshot without the lock wait', async () => {
+    systemIdentifier += 1;
+    const serverId = await push(lockWait(900));
+    expect((await alerts({ serverId, state: 'FIRING' })).nodes).toHaveLength(1);
+
+    // An older collector sends no longestLockWaitSeconds: the metric has no value and the alert resolves.
+    await push((s) => {
+      const { longestLockWaitSeconds: _omitted, ...activity } = s.activity;
+      return { ...s, activity: { ...activity, waitingOnLocks: 3 } } as SnapshotWire;
+    });
+    expect((await alerts({ serverId, state: 'FIRING' })).nodes).toHaveLength(0);
+    const samples = await server.database.prisma.activitySample.findMany({ where: { serverId }, orderBy: { collectedAt: 'asc' } });
+    expect(samples.map((sample) => sample.longestLockWaitSeconds)).toEqual([900, null]);
+    expect(samples.map((sample) => sample.waitingOnLocks)).toEqual([1, 3]);
+  });
+
   it('does not reopen an alert from a replayed older snapshot', async () => {
     systemIdentifier += 1;
     const serverId = await push(connections(10));

@@ -99,10 +99,26 @@ describe.each(databaseKinds())('pushMetrics on %s', (kind) => {
     ['duplicate databases', (s: SnapshotWire) => ({ ...s, databases: [databaseRow('a'), databaseRow('a')] }), 'input.databases[1]'],
     ['too many databases', (s: SnapshotWire) => ({ ...s, databases: Array.from({ length: 1001 }, (_v, i) => databaseRow(`db${i}`)) }), 'input.databases'],
     ['a NUL character', (s: SnapshotWire) => ({ ...s, server: { ...s.server, host: 'a\u0000b' } }), 'input.server.host'],
+    ['a negative lock wait', (s: SnapshotWire) => ({ ...s, activity: { ...s.activity, longestLockWaitSeconds: -1 } }), 'input.activity.longestLockWaitSeconds'],
   ])('rejects %s naming the field', async (_case, change, field) => {
     const response = await push(change(snapshotFixture(collector.collectorId)));
     expect(response.status).toBe(400);
     expect(errorOf(response)).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  });
+
+  it('rejects an infinite lock wait', async () => {
+    // JSON has no Infinity, but JSON.parse reads 1e400 as Infinity.
+    const body = JSON.stringify({ query: PUSH_METRICS, variables: { input: snapshotFixture(collector.collectorId) } })
+      .replace('"longestLockWaitSeconds":0', '"longestLockWaitSeconds":1e400');
+    expect(body).toContain('1e400');
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${collector.token}` },
+      body,
+    });
+    const parsed = (await response.json()) as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+    expect(response.status).toBe(400);
+    expect(errorOf({ body: parsed })).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/longestLockWaitSeconds/) });
   });
 
   it('rejects a counter that is not an integer string', async () => {

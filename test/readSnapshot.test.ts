@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { readSnapshot, selectSnapshotQueries } from '../src/collector/readSnapshot.js';
+import { readSnapshot } from '../src/collector/readSnapshot.js';
+import { selectSnapshotQueries } from '../src/collector/selectSnapshotQueries.js';
 import type { DatabaseStatsWire, SnapshotWire } from '../src/collector/snapshotWire.js';
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
@@ -79,9 +80,33 @@ describe('selectSnapshotQueries', () => {
     expect(walPosition).not.toContain('pg_current_wal_lsn()');
   });
 
-  it('chooses the same SQL for 13 and 17', () => {
-    expect(selectSnapshotQueries(130000, false)).toEqual(selectSnapshotQueries(170000, false));
-    expect(selectSnapshotQueries(130000, true)).toEqual(selectSnapshotQueries(170000, true));
+  it('chooses the same WAL position SQL for 13 and 17', () => {
+    expect(selectSnapshotQueries(130000, false).walPosition).toBe(selectSnapshotQueries(170000, false).walPosition);
+    expect(selectSnapshotQueries(130000, true).walPosition).toBe(selectSnapshotQueries(170000, true).walPosition);
+  });
+
+  it('13 lock wait counts from state_change', () => {
+    const { activity } = selectSnapshotQueries(130016, false);
+    expect(activity).toContain("max(now() - state_change) FILTER (WHERE wait_event_type = 'Lock')");
+    expect(activity).toContain('AS "longestLockWaitSeconds"');
+    expect(activity).not.toContain('waitstart');
+    expect(activity).not.toContain('pg_locks');
+  });
+
+  it('14 lock wait reads pg_locks.waitstart', () => {
+    const { activity } = selectSnapshotQueries(140000, false);
+    expect(activity).toContain('coalesce(l.waitstart, now())');
+    expect(activity).toContain('FROM pg_locks AS l');
+    expect(activity).toContain('NOT l.granted AND l.pid IS DISTINCT FROM pg_backend_pid()');
+    expect(activity).toContain('AS "longestLockWaitSeconds"');
+  });
+
+  it('13 and 17 share the other activity columns', () => {
+    const withoutLockWait = (sql: string) => sql.slice(0, sql.indexOf('"longestIdleInTransactionSeconds"'));
+    const pg13 = selectSnapshotQueries(130000, false).activity;
+    const pg17 = selectSnapshotQueries(170000, false).activity;
+    expect(withoutLockWait(pg13)).toBe(withoutLockWait(pg17));
+    expect(pg17).toBe(selectSnapshotQueries(140000, true).activity);
   });
 
   it('rejects PostgreSQL 12', () => {
@@ -317,3 +342,70 @@ describeLive(liveTitle, () => {
     expect(queries).toBe(0);
   });
 });
+
+describeLive(`${liveTitle}: a session blocked on a lock`, () => {
+  // A random advisory lock key keeps parallel test runs on the same server apart.
+  const lockKey = String(Math.floor(Math.random() * 1e15));
+  let client: pg.Client;
+  let holder: pg.Client;
+  let waiter: pg.Client;
+  let waiterQuery: Promise<unknown>;
+  let snapshot: SnapshotWire;
+
+  beforeAll(async () => {
+    client = new pg.Client({ connectionString: databaseUrl });
+    holder = new pg.Client({ connectionString: databaseUrl });
+    waiter = new pg.Client({ connectionString: databaseUrl });
+    await Promise.all([client.connect(), holder.connect(), waiter.connect()]);
+
+    await holder.query('BEGIN');
+    await holder.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockKey]);
+    const pidResult = await waiter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const waiterPid = pidResult.rows[0]?.pid ?? 0;
+    // Errors are kept for afterAll, so an unhandled rejection cannot end the run early.
+    waiterQuery = waiter.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockKey]).catch((error: unknown) => error);
+
+    await waitForLockWait(client, waiterPid);
+    // waitstart is set once the wait has begun, and the snapshot's now() must come after it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    snapshot = await readSnapshot(client, snapshotOptions);
+  });
+
+  afterAll(async () => {
+    await holder?.query('ROLLBACK');
+    await waiterQuery;
+    await Promise.all([holder?.end(), waiter?.end(), client?.end()]);
+  });
+
+  it('counts the waiting session', () => {
+    expect(snapshot.activity.waitingOnLocks).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reports a lock wait duration', () => {
+    expect(snapshot.activity.longestLockWaitSeconds).toBeGreaterThan(0);
+  });
+
+  it('13 variant runs on this server', async () => {
+    const result = await client.query<{ longestLockWaitSeconds: number; waitingOnLocks: number }>(
+      selectSnapshotQueries(130000, false).activity,
+    );
+    expect(result.rows[0]?.waitingOnLocks).toBeGreaterThanOrEqual(1);
+    expect(result.rows[0]?.longestLockWaitSeconds).toBeGreaterThan(0);
+  });
+});
+
+/** Polls pg_locks until the backend waits for a lock with waitstart set, and throws after 5 s. */
+async function waitForLockWait(client: pg.Client, pid: number): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const result = await client.query<{ waiting: boolean }>(
+      'SELECT EXISTS (SELECT FROM pg_locks WHERE pid = $1 AND NOT granted AND waitstart IS NOT NULL) AS waiting',
+      [pid],
+    );
+    if (result.rows[0]?.waiting === true) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`Backend ${pid} did not start waiting for the advisory lock within 5 s`);
+}

@@ -37,13 +37,22 @@ describe.each(databaseKinds())('timeseries on %s', (kind) => {
       const snapshot = snapshotFixture(collector.collectorId, {
         collectedAt: at(index).toISOString(),
         databases: [databaseRow('app', { ...sample.counters, sizeBytes: String(1000 * (index + 1)) }), databaseRow('other', { sizeBytes: '500' })],
-        activity: { ...snapshotFixture(collector.collectorId).activity, totalConnections: 10 * (index + 1), longestTransactionSeconds: index * 30 },
+        activity: {
+          ...snapshotFixture(collector.collectorId).activity,
+          totalConnections: 10 * (index + 1),
+          longestTransactionSeconds: index * 30,
+          longestLockWaitSeconds: index * 120,
+        },
         replication: [{
           standby: 'replica1', clientAddr: '10.0.0.2', state: 'streaming', syncState: 'async',
           sentLagBytes: '0', writeLagBytes: '0', flushLagBytes: '0', replayLagBytes: String(index * 1024),
           writeLagSeconds: null, flushLagSeconds: null, replayLagSeconds: 0.5,
         }],
       });
+      if (index === 1) {
+        // The second snapshot comes from a collector that does not send the lock wait.
+        delete (snapshot.activity as Partial<SnapshotWire['activity']>).longestLockWaitSeconds;
+      }
       const response = await server.graphql<{ pushMetrics: { serverId: string } }>(PUSH_METRICS, { input: snapshot }, { token: collector.token });
       if (!response.body.data) {
         throw new Error(JSON.stringify(response.body.errors));
@@ -77,6 +86,14 @@ describe.each(databaseKinds())('timeseries on %s', (kind) => {
     expect((await series('REPLICATION_REPLAY_LAG_BYTES')).map((p) => p.value)).toEqual([0, 1024, 2048, 3072]);
     expect((await series('LONGEST_TRANSACTION_SECONDS')).map((p) => p.value)).toEqual([0, 30, 60, 90]);
     expect((await series('TRANSACTION_ID_AGE')).map((p) => p.value)).toEqual([1000, 1000, 1000, 1000]);
+  });
+
+  it('leaves out buckets without a lock wait', async () => {
+    expect(await series('LONGEST_LOCK_WAIT_SECONDS')).toEqual([
+      { time: bucketOf(0), value: 0 },
+      { time: bucketOf(2), value: 240 },
+      { time: bucketOf(3), value: 360 },
+    ]);
   });
 
   it('computes rates across a stats reset', async () => {

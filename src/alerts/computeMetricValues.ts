@@ -19,6 +19,10 @@ export const MIN_DEAD_TUPLE_RATIO_ROWS = 10_000n;
 
 const serverValue = (value: number): MetricValue[] => [{ subject: '', value }];
 
+// A field that older collectors omit gives no value, so an open alert on its metric resolves.
+const optionalServerValue = (value: number | null | undefined): MetricValue[] =>
+  value === null || value === undefined ? [] : serverValue(value);
+
 function ratio(numerator: bigint, denominator: bigint): MetricValue[] {
   return denominator === 0n ? [] : serverValue(Number(numerator) / Number(denominator));
 }
@@ -43,6 +47,7 @@ export function computeMetricValues(snapshot: Snapshot, interval: IntervalCounte
   values.set('LONGEST_TRANSACTION_SECONDS', serverValue(activity.longestTransactionSeconds));
   values.set('IDLE_IN_TRANSACTION_SECONDS', serverValue(activity.longestIdleInTransactionSeconds));
   values.set('SESSIONS_WAITING_ON_LOCKS', serverValue(activity.waitingOnLocks));
+  values.set('LONGEST_LOCK_WAIT_SECONDS', optionalServerValue(activity.longestLockWaitSeconds));
 
   values.set('CACHE_HIT_RATIO', ratio(interval.blksHit, interval.blksHit + interval.blksRead));
   values.set('ROLLBACK_RATIO', ratio(interval.xactRollback, transactions));

@@ -3,7 +3,12 @@ import type { AlertComparison } from '../generated/prisma/enums.js';
 const MB = 1024 * 1024;
 
 const RATIOS = new Set(['CONNECTION_UTILIZATION', 'ROLLBACK_RATIO', 'CACHE_HIT_RATIO', 'DEAD_TUPLE_RATIO', 'REQUESTED_CHECKPOINT_RATIO']);
-const SECONDS = new Set(['LONGEST_TRANSACTION_SECONDS', 'IDLE_IN_TRANSACTION_SECONDS', 'INACTIVE_REPLICATION_SLOT_SECONDS']);
+const SECONDS = new Set([
+  'LONGEST_TRANSACTION_SECONDS',
+  'IDLE_IN_TRANSACTION_SECONDS',
+  'INACTIVE_REPLICATION_SLOT_SECONDS',
+  'LONGEST_LOCK_WAIT_SECONDS',
+]);
 const BYTES = new Set(['REPLICATION_REPLAY_LAG_BYTES', 'DATABASE_SIZE_BYTES']);
 
 /** Formats a metric value in the unit a reader expects: percent, minutes, MB or a plain number. */

@@ -15,12 +15,10 @@ import {
   SYSTEM_IDENTIFIER_SQL,
   DATABASES_SQL,
   DATABASE_SIZE_SQL,
-  ACTIVITY_SQL,
   LOCKS_SQL,
-  PRIMARY_WAL_POSITION_SQL,
-  STANDBY_WAL_POSITION_SQL,
   REPLICATION_SQL,
 } from './snapshotSql.js';
+import { selectSnapshotQueries } from './selectSnapshotQueries.js';
 
 export interface ReadSnapshotOptions {
   collectorId: string;
@@ -52,14 +50,7 @@ export type CoreFamilyName = 'DATABASES' | 'ACTIVITY' | 'LOCKS' | 'REPLICATION';
 /** The families that the API's MetricFamily enum names. */
 export type MetricFamilyName = CoreFamilyName | SnapshotFamilyName;
 
-/** SQL that differs between monitored servers. */
-export interface SnapshotQueries {
-  /** Query for the WAL position, as pg_lsn text, that replication byte lags count from. */
-  walPosition: string;
-}
-
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 5000;
-export const MIN_SERVER_VERSION_NUM = 130000;
 const MAX_STATEMENT_TIMEOUT_MS = 2_147_483_647;
 
 const INSUFFICIENT_PRIVILEGE = '42501';
@@ -72,25 +63,6 @@ interface ServerRow {
   startedAt: string | null;
   collectedAt: string;
   inRecovery: boolean;
-}
-
-/**
- * Chooses the SQL variants for a server from its server_version_num and
- * pg_is_in_recovery(). Throws for servers older than PostgreSQL 13.
- *
- * The statistics columns read here have the same names from PostgreSQL 13
- * through 17, so today the version selects no alternative SQL. A release that
- * renames one of them gets its variant here.
- */
-export function selectSnapshotQueries(serverVersionNum: number, inRecovery: boolean): SnapshotQueries {
-  if (!Number.isInteger(serverVersionNum) || serverVersionNum < MIN_SERVER_VERSION_NUM) {
-    throw new Error(
-      `Unsupported PostgreSQL server_version_num ${serverVersionNum}: the collector requires PostgreSQL 13 or later.`,
-    );
-  }
-  // NOTE: servers newer than 17 get the same SQL, which has not been run against them.
-  // pg_current_wal_lsn() raises an error during recovery, so a standby counts from the WAL it received.
-  return { walPosition: inRecovery ? STANDBY_WAL_POSITION_SQL : PRIMARY_WAL_POSITION_SQL };
 }
 
 /**
@@ -139,7 +111,7 @@ async function readInTransaction(
   const systemIdentifier = await readSystemIdentifier(client);
   const disabled = options.disabledFamilies ?? new Set<MetricFamilyName>();
   const databases = disabled.has('DATABASES') ? [] : await readDatabases(client);
-  const activity = await queryFirstRow<ActivityWire>(client, ACTIVITY_SQL);
+  const activity = await queryFirstRow<ActivityWire>(client, queries.activity);
   const locks = disabled.has('LOCKS') ? [] : (await client.query<LockCountWire>(LOCKS_SQL)).rows;
   const replication = disabled.has('REPLICATION') ? [] : await readReplication(client, queries.walPosition);
   const families = await readFamilies(client, {

@@ -53,8 +53,9 @@ export const DATABASE_SIZE_SQL = 'SELECT coalesce(pg_database_size($1::name), 0)
 
 // Durations count up to now(), the start of this transaction. A backend that
 // began after it would give a negative age, so greatest() clamps it to 0.
-// greatest() also turns the NULL of an empty max() into 0.
-export const ACTIVITY_SQL = `
+// greatest() also turns the NULL of an empty max() into 0. The lock wait
+// column differs by release, so activitySql() inserts it.
+const ACTIVITY_COLUMNS = `
 SELECT count(*)::int AS "totalConnections",
        count(*) FILTER (WHERE state = 'active')::int AS "active",
        count(*) FILTER (WHERE state = 'idle')::int AS "idle",
@@ -68,9 +69,33 @@ SELECT count(*)::int AS "totalConnections",
          AS "longestQuerySeconds",
        greatest(extract(epoch FROM max(now() - state_change)
                   FILTER (WHERE state IN ('idle in transaction', 'idle in transaction (aborted)'))), 0)::float8
-         AS "longestIdleInTransactionSeconds"
+         AS "longestIdleInTransactionSeconds",`;
+
+const ACTIVITY_FROM = `
 FROM pg_stat_activity
 WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`;
+
+// PostgreSQL 14 added pg_locks.waitstart, the time a process began waiting
+// for a lock it has not been granted. It is NULL for a short moment after the
+// wait begins, and coalesce() counts such a wait as 0 seconds. pg_locks is not
+// limited to client backends, so a waiting autovacuum worker counts here
+// although waitingOnLocks leaves it out.
+export const LOCK_WAIT_FROM_WAITSTART_SQL = `
+       (SELECT greatest(extract(epoch FROM max(now() - coalesce(l.waitstart, now()))), 0)::float8
+        FROM pg_locks AS l
+        WHERE NOT l.granted AND l.pid IS DISTINCT FROM pg_backend_pid()) AS "longestLockWaitSeconds"`;
+
+// PostgreSQL 13 has no waitstart, so the wait counts from state_change: for a
+// waiting session, the start of its current statement. The statement may have
+// run for a while before it had to wait, so this is an upper bound.
+export const LOCK_WAIT_FROM_STATE_CHANGE_SQL = `
+       greatest(extract(epoch FROM max(now() - state_change) FILTER (WHERE wait_event_type = 'Lock')), 0)::float8
+         AS "longestLockWaitSeconds"`;
+
+/** Builds the pg_stat_activity query around one of the lock wait columns above. */
+export function activitySql(lockWaitColumnSql: string): string {
+  return `${ACTIVITY_COLUMNS}${lockWaitColumnSql}${ACTIVITY_FROM}`;
+}
 
 // Prepared transactions hold locks with a NULL pid, so IS DISTINCT FROM keeps them.
 export const LOCKS_SQL = `

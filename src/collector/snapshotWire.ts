@@ -75,6 +75,13 @@ export interface ActivityWire {
   longestQuerySeconds: number;
   /** Time in seconds of the longest idle-in-transaction session, 0 when none exists. */
   longestIdleInTransactionSeconds: number;
+  /**
+   * Maximum time in seconds that a process has waited for a heavyweight lock,
+   * 0 when none waits. From pg_locks.waitstart on PostgreSQL 14 and later. On
+   * PostgreSQL 13 it counts from the start of the waiting statement, an upper
+   * bound. The API accepts snapshots without it from older collectors.
+   */
+  longestLockWaitSeconds: number;
 }
 
 /** Number of pg_locks rows with one lock mode and granted flag. */

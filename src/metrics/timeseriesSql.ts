@@ -121,6 +121,8 @@ export function timeseriesSql(metric: MetricName, w: SeriesWindow): Prisma.Sql {
       return gauge('activity_samples', 'max(longest_idle_in_transaction_seconds)', w);
     case 'SESSIONS_WAITING_ON_LOCKS':
       return gauge('activity_samples', 'max(waiting_on_locks)', w);
+    case 'LONGEST_LOCK_WAIT_SECONDS':
+      return gauge('activity_samples', 'max(longest_lock_wait_seconds)', w);
     case 'INACTIVE_REPLICATION_SLOT_SECONDS':
       return inactiveSlotSeconds(w);
     case 'REQUESTED_CHECKPOINT_RATIO':

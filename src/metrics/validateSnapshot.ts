@@ -147,6 +147,7 @@ function snapshotSchema(now: Date) {
       totalConnections: count, active: count, idle: count, idleInTransaction: count,
       idleInTransactionAborted: count, fastpath: count, disabled: count, waitingOnLocks: count,
       longestTransactionSeconds: seconds, longestQuerySeconds: seconds, longestIdleInTransactionSeconds: seconds,
+      longestLockWaitSeconds: seconds.nullish(),
     }),
     locks: z
       .array(z.object({ mode: identifier, granted: z.boolean(), count }))

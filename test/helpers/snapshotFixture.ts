@@ -33,6 +33,7 @@ export function snapshotFixture(collectorId: string, overrides: Partial<Snapshot
       totalConnections: 10, active: 2, idle: 7, idleInTransaction: 1, idleInTransactionAborted: 0,
       fastpath: 0, disabled: 0, waitingOnLocks: 0,
       longestTransactionSeconds: 1.5, longestQuerySeconds: 0.2, longestIdleInTransactionSeconds: 1.0,
+      longestLockWaitSeconds: 0,
     },
     locks: [{ mode: 'AccessShareLock', granted: true, count: 3 }],
     replication: [],
