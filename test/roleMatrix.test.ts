@@ -228,6 +228,12 @@ describe('access by role for every protected field', () => {
       query: 'mutation ($id: ID!) { deleteCollector(id: $id) }',
       variables: async () => ({ id: (await server.registerCollector()).collectorId }),
     },
+    'Mutation.retireServer': {
+      access: 'ADMIN',
+      // Retiring is idempotent and a retired server still answers the other cases.
+      query: 'mutation ($id: ID!) { retireServer(id: $id) { id } }',
+      variables: () => ({ id: serverId }),
+    },
     'Mutation.updateConfig': {
       access: 'USER',
       query: 'mutation ($id: ID!) { updateConfig(serverId: $id, input: { intervalSeconds: 30 }) { intervalSeconds } }',
