@@ -15,6 +15,7 @@ export interface ApiTls {
 export interface ApiClientOptions {
   /** Full URL of the GraphQL endpoint. */
   url: string;
+  /** Time limit of one request, from sending it to the end of the response body. */
   timeoutMs: number;
   tls?: ApiTls;
 }
@@ -84,16 +85,29 @@ export class ApiClient {
     const tls = url.protocol === 'https:' ? this.options.tls ?? {} : {};
 
     return new Promise((resolve, reject) => {
-      const request = send(url, { method: 'POST', headers, timeout: this.options.timeoutMs, ...tls }, (response) => {
+      let deadline: NodeJS.Timeout | undefined;
+      const fail = (error: ApiUnreachableError) => {
+        clearTimeout(deadline);
+        reject(error);
+      };
+
+      const request = send(url, { method: 'POST', headers, ...tls }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', (error) => reject(new ApiUnreachableError(`Reading the API response failed: ${error.message}`)));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }),
-        );
+        response.on('error', (error) => fail(new ApiUnreachableError(`Reading the API response failed: ${error.message}`)));
+        response.on('end', () => {
+          clearTimeout(deadline);
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') });
+        });
       });
-      request.on('timeout', () => request.destroy(new Error(`no response within ${this.options.timeoutMs} ms`)));
-      request.on('error', (error) => reject(new ApiUnreachableError(`Request to ${url.origin} failed: ${error.message}`)));
+
+      // A deadline for the whole exchange, unlike the socket's idle timeout, also
+      // ends a response that trickles in, so a stopping collector exits in time.
+      deadline = setTimeout(() => {
+        fail(new ApiUnreachableError(`Request to ${url.origin} timed out: no complete response within ${this.options.timeoutMs} ms`));
+        request.destroy();
+      }, this.options.timeoutMs);
+      request.on('error', (error) => fail(new ApiUnreachableError(`Request to ${url.origin} failed: ${error.message}`)));
       request.end(body);
     });
   }

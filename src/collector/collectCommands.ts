@@ -62,7 +62,8 @@ export async function runCycle(
     onAcknowledged: (snapshot, outcome) =>
       settings.noteAcknowledged(snapshot.server.host, snapshot.server.port, outcome.serverId, outcome.configVersion),
   });
-  if (settings.refreshDue) {
+  // After a stop request a settings fetch would only delay the exit by up to one request timeout.
+  if (settings.refreshDue && !signal?.aborted) {
     await settings.refresh();
   }
   return { ...report, collected: snapshots.length };
@@ -87,7 +88,8 @@ export async function onceCommand(config: CollectorConfig, logger: Logger): Prom
  * `run`: fetches the API settings, then runs a cycle every interval until the
  * signal aborts. The interval is the shortest one among the targets' servers,
  * read again after each cycle. A push already sent when the signal arrives
- * completes; waits end at once.
+ * completes or times out. No wait, retry or settings fetch starts after the
+ * signal, and a wait in progress ends at once.
  */
 export async function runCommand(config: CollectorConfig, logger: Logger, signal: AbortSignal): Promise<void> {
   requireTargets(config);

@@ -15,7 +15,7 @@ mutation PushMetrics($input: PushMetricsInput!) {
 
 export interface DeliveryOptions extends BackoffOptions {
   maxAttempts: number;
-  /** Aborts waits between attempts; a request already sent still completes. */
+  /** Stop request. Once it aborts, no wait, retry or next push starts, but a request already sent still completes. */
   signal?: AbortSignal;
   /** Called with each snapshot that the API acknowledged and the push result. */
   onAcknowledged?: (snapshot: SnapshotWire, outcome: Extract<PushOutcome, { kind: 'acknowledged' }>) => void;
@@ -86,7 +86,8 @@ async function pushWithRetries(
       attempt -= 1;
       continue;
     }
-    if (outcome.kind !== 'retry' || attempt === options.maxAttempts) {
+    // After a stop request the snapshot waits in the spool instead of being retried.
+    if (outcome.kind !== 'retry' || attempt === options.maxAttempts || options.signal?.aborted) {
       break;
     }
 

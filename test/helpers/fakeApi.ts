@@ -16,6 +16,7 @@ export interface FakeReply {
 /**
  * A stand-in for the API on 127.0.0.1 that replies to each GraphQL request
  * with what `handle` returns, for status codes the real API does not send on demand.
+ * A handler that returns a promise delays the response until the promise settles.
  */
 export class FakeApi {
   readonly requests: FakeRequest[] = [];
@@ -25,7 +26,7 @@ export class FakeApi {
     readonly url: string,
   ) {}
 
-  static async start(handle: (request: FakeRequest, index: number) => FakeReply): Promise<FakeApi> {
+  static async start(handle: (request: FakeRequest, index: number) => FakeReply | Promise<FakeReply>): Promise<FakeApi> {
     let api: FakeApi | undefined;
     const server = createServer((request, response) => {
       const chunks: Buffer[] = [];
@@ -35,9 +36,14 @@ export class FakeApi {
         const text = request.headers['content-encoding'] === 'gzip' ? gunzipSync(raw).toString() : raw.toString();
         const parsed: FakeRequest = { headers: request.headers, body: JSON.parse(text) as FakeRequest['body'] };
         api!.requests.push(parsed);
-        const reply = handle(parsed, api!.requests.length - 1);
-        response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-        response.end(JSON.stringify(reply.body));
+        void Promise.resolve(handle(parsed, api!.requests.length - 1)).then((reply) => {
+          // The client may have given up on a held response.
+          if (request.socket.destroyed) {
+            return;
+          }
+          response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+          response.end(JSON.stringify(reply.body));
+        });
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -46,7 +52,9 @@ export class FakeApi {
     return api;
   }
 
+  /** Stops listening and drops open connections, including those with a held response. */
   close(): Promise<void> {
+    this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 export interface CliResult {
   code: number | null;
+  /** The signal that ended the process, or null when it exited by itself. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -25,7 +27,7 @@ export function collectCliOutput(child: ChildProcess): Promise<CliResult> {
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 
