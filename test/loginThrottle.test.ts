@@ -51,6 +51,27 @@ describe.each(databaseKinds())('failed logins on %s', (kind) => {
     expect((await attempt(user.username, user.password, '198.51.100.1')).status).toBe(200);
   });
 
+  it('counts concurrent guesses before comparing', async () => {
+    const user = await server.createUser('VIEWER');
+    const guesses = Array.from({ length: 8 }, (_, i) => attempt(user.username, `wrong-password-${i}-x`, '198.51.100.20'));
+
+    const statuses = (await Promise.all(guesses)).map((response) => response.status);
+
+    // LOGIN_FREE_FAILURES is 2: two guesses are compared, then the delay holds back the rest.
+    expect(statuses.filter((status) => status === 401)).toHaveLength(2);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(6);
+  });
+
+  it('clears the count on success', async () => {
+    const user = await server.createUser('VIEWER');
+    await attempt(user.username, 'wrong-password-0001', '198.51.100.21');
+    expect((await attempt(user.username, user.password, '198.51.100.21')).status).toBe(200);
+
+    await attempt(user.username, 'wrong-password-0002', '198.51.100.21');
+
+    expect((await attempt(user.username, user.password, '198.51.100.21')).status).toBe(200);
+  });
+
   it('doubles the delay with each failure', async () => {
     await attempt('nobody-here', 'wrong-password-first', '198.51.100.7');
     const delays: unknown[] = [];

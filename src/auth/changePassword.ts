@@ -4,7 +4,7 @@ import { auditOriginOf, recordAuditEvent } from '../audit/recordAuditEvent.js';
 import { checkNewPassword, checkPasswordBytes } from '../users/passwordPolicy.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { issueSession, type Session } from './issueSession.js';
-import { assertLoginAllowed, recordLoginFailure } from './loginThrottle.js';
+import { claimLoginAttempt, recordLoginFailure, recordLoginSuccess } from './loginThrottle.js';
 import { revokeAllSessions } from './revokeSessions.js';
 import { userCacheKey } from './readCredentialState.js';
 import { throttleAddress } from './throttleAddress.js';
@@ -26,14 +26,16 @@ export async function changePassword(
   checkPasswordBytes(input.currentPassword, 'currentPassword');
   const user = await services.prisma.user.findUniqueOrThrow({ where: { id: principal.userId } });
   const key = { username: user.username, address: throttleAddress(context.clientAddress) };
-  await assertLoginAllowed(services, key, user);
+  await claimLoginAttempt(services, key, user);
 
   const check = await verifyPassword(input.currentPassword, user.passwordHash);
   if (!check.matches) {
-    await recordLoginFailure(services, key, user.id);
+    await recordLoginFailure(services, user.id);
     services.metrics.countFailedLogin('wrong_password');
     throw new BadUserInputError('Current password is incorrect', 'currentPassword');
   }
+  // The claim counted this attempt as a failure until the password matched.
+  await recordLoginSuccess(services, key, user.id);
   checkNewPassword(input.newPassword, user.username, 'newPassword');
   if (input.newPassword === input.currentPassword) {
     throw new BadUserInputError('New password must differ from the current password', 'newPassword');

@@ -6,7 +6,7 @@ import type { FailedLoginReason } from '../observability/SecurityMetrics.js';
 import { checkPasswordBytes } from '../users/passwordPolicy.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { issueSession, type Session } from './issueSession.js';
-import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess, type ThrottleKey } from './loginThrottle.js';
+import { claimLoginAttempt, recordLoginFailure, recordLoginSuccess, type ThrottleKey } from './loginThrottle.js';
 import { throttleAddress } from './throttleAddress.js';
 
 const LOGIN_FAILED = 'Invalid username or password';
@@ -28,7 +28,7 @@ export async function login(context: GraphQLContext, credentials: { username: st
       ? await services.prisma.user.findUnique({ where: { username: credentials.username } })
       : null;
   try {
-    await assertLoginAllowed(services, key, user);
+    await claimLoginAttempt(services, key, user);
   } catch (error) {
     services.metrics.countFailedLogin('throttled');
     context.logger.info({ event: 'login', outcome: 'throttled', username: key.username }, 'login attempt held back');
@@ -61,7 +61,7 @@ export async function login(context: GraphQLContext, credentials: { username: st
 
 async function rejectLogin(context: GraphQLContext, key: ThrottleKey, user: User | null, reason: FailedLoginReason): Promise<void> {
   const { services } = context;
-  const locked = await recordLoginFailure(services, key, user?.id);
+  const locked = await recordLoginFailure(services, user?.id);
   services.metrics.countFailedLogin(reason);
   const origin = auditOriginOf(context);
   const target = { type: 'user' as const, id: user?.id, name: key.username };

@@ -1,5 +1,6 @@
 import type { Services } from '../services.js';
 import { RateLimitedError } from '../errors.js';
+import { Prisma } from '../generated/prisma/client.js';
 
 /** A username as typed plus the client address key from throttleAddress. */
 export interface ThrottleKey {
@@ -19,12 +20,20 @@ function secondsUntil(until: Date, now: Date): number {
   return Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
 }
 
+function addressHeldBack(blockedUntil: Date, now: Date): RateLimitedError {
+  const wait = secondsUntil(blockedUntil, now);
+  return new RateLimitedError(wait, `Too many failed logins from this address; try again in ${wait} seconds`);
+}
+
 /**
- * Throws RateLimitedError, before any password is compared, when this
- * username and address must wait after earlier failures, or when the account
- * is locked and the address is not one the account logged in from lately.
+ * Admits one login attempt before any password is compared, or throws
+ * RateLimitedError when this username and address must wait after earlier
+ * failures, or when the account is locked and the address is not one the
+ * account logged in from lately. An admitted attempt counts as a failure of
+ * the username and address at once, and a successful login clears it, so
+ * concurrent wrong guesses cannot all pass before the first one is counted.
  */
-export async function assertLoginAllowed(
+export async function claimLoginAttempt(
   services: Services,
   key: ThrottleKey,
   user: { lockedUntil: Date | null } | null,
@@ -32,8 +41,7 @@ export async function assertLoginAllowed(
   const now = services.now();
   const row = await services.prisma.loginThrottle.findUnique({ where: { username_address: key } });
   if (row?.blockedUntil && row.blockedUntil > now) {
-    const wait = secondsUntil(row.blockedUntil, now);
-    throw new RateLimitedError(wait, `Too many failed logins from this address; try again in ${wait} seconds`);
+    throw addressHeldBack(row.blockedUntil, now);
   }
 
   const knownAddress = row?.lastSuccessAt != null && now.getTime() - row.lastSuccessAt.getTime() < KNOWN_ADDRESS_DAYS * DAY_MS;
@@ -44,34 +52,38 @@ export async function assertLoginAllowed(
       `This account is locked after too many failed logins; try again in ${wait} seconds or ask an admin to unlock it`,
     );
   }
+
+  if (!(await countAddressAttempt(services, key, now))) {
+    const current = await services.prisma.loginThrottle.findUnique({ where: { username_address: key } });
+    throw addressHeldBack(current?.blockedUntil ?? new Date(now.getTime() + 1000), now);
+  }
 }
 
 /**
- * Counts a failure for the username and address and delays the next
- * attempt once `freeFailures` failures happened: 1 s, then doubling up to
- * `maxDelay`. Failures older than the lockout window are forgotten.
+ * Counts an attempt for the username and address in one statement, and
+ * delays the next attempt once `freeFailures` attempts are counted: 1 s,
+ * then doubling up to `maxDelay`. Counts older than the lockout window are
+ * forgotten. Returns false, counting nothing, when a concurrent attempt set
+ * a delay first.
  */
-async function countAddressFailure(services: Services, key: ThrottleKey, now: Date): Promise<void> {
+async function countAddressAttempt(services: Services, key: ThrottleKey, now: Date): Promise<boolean> {
   const { freeFailures, maxDelay, lockoutWindow } = services.config.loginThrottle;
   const staleBefore = new Date(now.getTime() - lockoutWindow * 1000);
+  const firstBlock = freeFailures <= 1 ? new Date(now.getTime() + Math.min(1, maxDelay) * 1000) : null;
+  const counted = Prisma.sql`CASE WHEN "throttle"."last_failure_at" IS NULL OR "throttle"."last_failure_at" < ${staleBefore}
+    THEN 1 ELSE "throttle"."failures" + 1 END`;
+  const delaySeconds = Prisma.sql`least(power(2, least(${counted} - ${freeFailures}::int, 30)), ${maxDelay}::float8)`;
   const rows = await services.prisma.$queryRaw<Array<{ failures: number }>>`
-    INSERT INTO "login_throttles" ("username", "address", "failures", "last_failure_at")
-    VALUES (${key.username}, ${key.address}, 1, ${now})
+    INSERT INTO "login_throttles" AS "throttle" ("username", "address", "failures", "last_failure_at", "blocked_until")
+    VALUES (${key.username}, ${key.address}, 1, ${now}, ${firstBlock})
     ON CONFLICT ("username", "address") DO UPDATE SET
-      "failures" = CASE WHEN "login_throttles"."last_failure_at" IS NULL OR "login_throttles"."last_failure_at" < ${staleBefore}
-        THEN 1 ELSE "login_throttles"."failures" + 1 END,
-      "last_failure_at" = ${now}
-    RETURNING "failures"`;
-
-  const failures = Number(rows[0]?.failures ?? 1);
-  if (failures < freeFailures) {
-    return;
-  }
-  const delay = Math.min(2 ** Math.min(failures - freeFailures, 30), maxDelay);
-  await services.prisma.loginThrottle.update({
-    where: { username_address: key },
-    data: { blockedUntil: new Date(now.getTime() + delay * 1000) },
-  });
+      "failures" = ${counted},
+      "last_failure_at" = ${now},
+      "blocked_until" = CASE WHEN ${counted} >= ${freeFailures}::int
+        THEN ${now}::timestamptz + make_interval(secs => ${delaySeconds}) END
+    WHERE "throttle"."blocked_until" IS NULL OR "throttle"."blocked_until" <= ${now}
+    RETURNING "throttle"."failures"`;
+  return rows.length > 0;
 }
 
 /**
@@ -102,11 +114,13 @@ async function countAccountFailure(services: Services, userId: string, now: Date
   return locked.count === 1;
 }
 
-/** Records a failed login; returns true when it locked the account. */
-export async function recordLoginFailure(services: Services, key: ThrottleKey, userId: string | undefined): Promise<boolean> {
-  const now = services.now();
-  await countAddressFailure(services, key, now);
-  return userId === undefined ? false : countAccountFailure(services, userId, now);
+/**
+ * Records a failed login against the account; claimLoginAttempt already
+ * counted it for the username and address. Returns true when it locked the
+ * account.
+ */
+export async function recordLoginFailure(services: Services, userId: string | undefined): Promise<boolean> {
+  return userId === undefined ? false : countAccountFailure(services, userId, services.now());
 }
 
 /** Clears the failures of this username and address, and marks the address as known to the account. */
