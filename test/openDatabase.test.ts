@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -33,6 +33,18 @@ describe('openDatabase with PGlite', () => {
 
   afterEach(async () => {
     await rm(parentDir, { recursive: true, force: true });
+  });
+
+  test('keeps the database folder private', async () => {
+    const dataDir = join(parentDir, 'shared');
+    await mkdir(join(dataDir, 'pglite'), { recursive: true, mode: 0o755 });
+    await chmod(dataDir, 0o755);
+    await chmod(join(dataDir, 'pglite'), 0o755);
+
+    const database = await openDatabase({ databaseUrl: undefined, dataDir });
+    await database.close();
+
+    expect((await stat(join(dataDir, 'pglite'))).mode & 0o777).toBe(0o700);
   });
 
   test('keeps data across reopen', async () => {

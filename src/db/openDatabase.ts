@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -107,6 +107,18 @@ async function migratePostgres(pool: pg.Pool, schema: string, migrationsDir: str
   }
 }
 
+/**
+ * Creates the folder if needed and makes it accessible to its owner only,
+ * also when it already exists. PGlite writes its files with mode 0666 less
+ * the umask, so this folder is what keeps the users table and its password
+ * hashes from other accounts on the machine. Returns the path.
+ */
+async function privateFolder(path: string): Promise<string> {
+  await mkdir(path, { recursive: true, mode: 0o700 });
+  await chmod(path, 0o700);
+  return path;
+}
+
 async function openPGlite(migrationsDir: string, options: OpenDatabaseOptions): Promise<Database> {
   const inMemory = options.dataDir === ':memory:';
   let pglite: PGlite;
@@ -117,7 +129,7 @@ async function openPGlite(migrationsDir: string, options: OpenDatabaseOptions): 
     // The mode applies only when the folder is new.
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     releaseLock = await acquireDataDirLock(options.dataDir);
-    pglite = await PGlite.create(join(options.dataDir, 'pglite'));
+    pglite = await PGlite.create(await privateFolder(join(options.dataDir, 'pglite')));
   }
 
   try {
