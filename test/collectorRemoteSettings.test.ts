@@ -114,6 +114,7 @@ describe.each(databaseKinds())('collector remote settings (%s)', (kind) => {
     expect(target.disabledFamilies.has('STATEMENTS')).toBe(true);
     expect(target.disabledFamilies.has('ACTIVITY')).toBe(false);
     expect(restarted.intervalSeconds(['postgresql://collector@other.example.test:5432/app'], 120)).toBe(120);
+    expect(logs.find('collector settings applied').at(-1)).toMatchObject({ serverId, initial: true, intervalSeconds: 40, tableCap: 4 });
   });
 
   it('failed fetch is logged once', async () => {

@@ -106,6 +106,8 @@ describe.each(databaseKinds())('notifications on %s', (kind) => {
     await push(10);
     expect(await tick()).toBe(2);
     expect(receiver.requests.map((request) => JSON.parse(request.body).event)).toEqual(['SEVERITY_CHANGED', 'RESOLVED']);
+    const resolved = JSON.parse(receiver.requests[1]!.body) as { message: string };
+    expect(resolved.message).toMatch(/^\[RESOLVED\] \S+ connections_utilization is back to normal; it was: connections_utilization: /);
   });
 
   it('retries with backoff until delivered', async () => {

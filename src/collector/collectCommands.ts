@@ -97,7 +97,10 @@ export async function runCommand(config: CollectorConfig, logger: Logger, signal
   const settings = new RemoteSettings(runtime.client, runtime.tokens, logger);
   await runtime.tokens.renewIfDue();
   await settings.refresh();
-  logger.info({ event: 'start', targets: config.targets.length, intervalSeconds: config.interval, collectorId: runtime.tokens.collectorId }, 'collector started');
+  logger.info(
+    { event: 'start', targets: config.targets.length, intervalSeconds: settings.intervalSeconds(config.targets, config.interval), collectorId: runtime.tokens.collectorId },
+    'collector started',
+  );
 
   while (!signal.aborted) {
     const started = Date.now();

@@ -57,6 +57,7 @@ export async function collectTarget(connectionUrl: string, options: CollectOptio
  */
 export async function collectTargets(targets: readonly string[], options: TargetOptions, logger: Logger): Promise<SnapshotWire[]> {
   const snapshots: SnapshotWire[] = [];
+  const targetOf = new Map<SnapshotWire, string>();
   for (const target of targets) {
     const started = performance.now();
     try {
@@ -66,9 +67,42 @@ export async function collectTargets(targets: readonly string[], options: Target
         'snapshot collected',
       );
       snapshots.push(snapshot);
+      targetOf.set(snapshot, target);
     } catch (error) {
       logger.error({ event: 'collect', outcome: 'failure', target: redactUrl(target), err: error }, 'reading the target failed');
     }
   }
+  warnSharedServers(snapshots, targetOf, logger);
   return snapshots;
+}
+
+/** Server identities already warned about, so that `run` warns once rather than every cycle. */
+const warnedServers = new Set<string>();
+
+/**
+ * Warns when two targets reach the same PostgreSQL server, which the API
+ * identifies by its system identifier. Their snapshots are stored as one
+ * server, so the table and index lists, which cover the target's database
+ * only, alternate between snapshots and rules on them resolve and fire again.
+ */
+function warnSharedServers(snapshots: readonly SnapshotWire[], targetOf: ReadonlyMap<SnapshotWire, string>, logger: Logger): void {
+  const byServer = new Map<string, string[]>();
+  for (const snapshot of snapshots) {
+    const identifier = snapshot.server.systemIdentifier;
+    if (identifier === null || identifier === undefined) {
+      continue;
+    }
+    byServer.set(identifier, [...(byServer.get(identifier) ?? []), redactUrl(targetOf.get(snapshot) ?? '')]);
+  }
+
+  for (const [systemIdentifier, targets] of byServer) {
+    if (targets.length < 2 || warnedServers.has(systemIdentifier)) {
+      continue;
+    }
+    warnedServers.add(systemIdentifier);
+    logger.warn(
+      { event: 'collect', systemIdentifier, targets },
+      'several targets reach one PostgreSQL server; keep one target per server, because their table lists would alternate',
+    );
+  }
 }

@@ -32,7 +32,7 @@ export interface TargetSettings {
   disabledFamilies: ReadonlySet<MetricFamilyName>;
 }
 
-// ACTIVITY is missing: pushMetrics requires it, so it is read whatever the settings say.
+// ACTIVITY is not listed: pushMetrics requires it, so it is read whatever the settings contain.
 const SWITCHABLE_FAMILIES: readonly MetricFamilyName[] = [
   'DATABASES', 'LOCKS', 'REPLICATION', 'STATEMENTS', 'TABLES', 'INDEXES', 'CHECKPOINTER', 'WAL', 'REPLICATION_SLOTS',
 ];
@@ -47,7 +47,7 @@ export class RemoteSettings {
   private readonly applied = new Map<string, ServerSettings>();
   /** Server of each host:port, as the last acknowledged push named it. */
   private readonly serverOfTarget = new Map<string, string>();
-  /** Server of each host:port, as collectorConfig listed it; a push's answer takes precedence. */
+  /** Server of each host:port, as collectorConfig listed it. A push result takes precedence. */
   private readonly listedServerOfTarget = new Map<string, string>();
   /** Highest configVersion that a push returned, per server. */
   private readonly announced = new Map<string, number>();
@@ -134,9 +134,13 @@ export class RemoteSettings {
       return;
     }
 
-    const changed = COMPARED_FIELDS.filter((field) => previous === undefined || String(previous[field]) !== String(settings[field]));
     this.applied.set(settings.serverId, settings);
-    this.logger.info({ event: 'settings', serverId: settings.serverId, version: settings.version, changed }, 'collector settings applied');
+    // The first settings of a server replace local options rather than earlier settings, so the log names the values.
+    const details =
+      previous === undefined
+        ? { initial: true, ...Object.fromEntries(COMPARED_FIELDS.map((field) => [field, settings[field]])) }
+        : { changed: COMPARED_FIELDS.filter((field) => String(previous[field]) !== String(settings[field])) };
+    this.logger.info({ event: 'settings', serverId: settings.serverId, version: settings.version, ...details }, 'collector settings applied');
   }
 
   private async fetch(): Promise<ServerSettings[]> {

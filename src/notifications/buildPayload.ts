@@ -30,8 +30,13 @@ function summary(event: NotificationEvent, alert: Alert | null, server: PayloadS
   if (alert === null || server === null) {
     return 'Test message from pgAnalytics: this channel receives alert notifications.';
   }
-  const prefix = event === 'RESOLVED' ? 'RESOLVED' : alert.severity;
-  return `[${prefix}] ${server.host}:${server.port} ${alert.message}`;
+  const where = `${server.host}:${server.port}`;
+  if (event === 'RESOLVED') {
+    // The alert's message describes the last value that crossed a threshold, so it is quoted as history.
+    const subject = alert.subject === '' ? '' : ` (${alert.subject})`;
+    return `[RESOLVED] ${where} ${alert.rule}${subject} is back to normal; it was: ${alert.message}`;
+  }
+  return `[${alert.severity}] ${where} ${alert.message}`;
 }
 
 function webhookBody(event: NotificationEvent, alert: Alert | null, server: PayloadServer | null): WebhookPayload {
