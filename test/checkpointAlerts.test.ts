@@ -1,6 +1,6 @@
 import { TestServer, type TestUser } from './helpers/testServer.js';
 import { databaseKinds } from './helpers/testDatabase.js';
-import { PUSH_METRICS, snapshotFixture } from './helpers/snapshotFixture.js';
+import { snapshotFixture } from './helpers/snapshotFixture.js';
 import type { CheckpointerStatsWire, SnapshotWire } from '../src/collector/snapshotWire.js';
 
 const ALERTS = `
@@ -47,11 +47,7 @@ describe.each(databaseKinds())('requested checkpoint alerts on %s', (kind) => {
   async function push(minutes: number, families: Partial<SnapshotWire>): Promise<string> {
     const snapshot = snapshotFixture(collector.collectorId, { collectedAt: minuteIso(minutes), ...families });
     snapshot.server.systemIdentifier = String(systemIdentifier);
-    const response = await server.graphql<{ pushMetrics: { serverId: string } }>(PUSH_METRICS, { input: snapshot }, { token: collector.token });
-    if (!response.body.data) {
-      throw new Error(JSON.stringify(response.body.errors));
-    }
-    return response.body.data.pushMetrics.serverId;
+    return server.pushSnapshot(collector.token, snapshot);
   }
 
   /** Returns the server's requested_checkpoints alerts in `state`, or in any state without one. */

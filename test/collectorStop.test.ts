@@ -103,21 +103,33 @@ describe('collector run stopped by SIGTERM', () => {
     return child;
   }
 
-  it('finishes the push in flight', async () => {
+  /**
+   * Starts the fake API: settings requests get no settings, and each push
+   * waits for `reply`, by default forever. The returned promise resolves
+   * when the first push arrives.
+   */
+  async function startApiHoldingPushes(reply: (request: FakeRequest) => Promise<FakeReply> = () => new Promise(() => {})) {
     const pushArrived = deferred<void>();
-    const release = deferred<void>();
-    api = await FakeApi.start(async (request) => {
+    api = await FakeApi.start((request) => {
       if (!isPush(request)) {
         return NO_SETTINGS;
       }
       pushArrived.resolve();
+      return reply(request);
+    });
+    return { pushArrived: pushArrived.promise };
+  }
+
+  it('finishes the push in flight', async () => {
+    const release = deferred<void>();
+    const { pushArrived } = await startApiHoldingPushes(async (request) => {
       await release.promise;
       return acknowledged(request);
     });
     const started = await startRun();
     const output = collectCliOutput(started);
 
-    await pushArrived.promise;
+    await pushArrived;
     const stopping = waitForStderr(started, 'stopping after the push in flight');
     started.kill('SIGTERM');
     await stopping;
@@ -127,7 +139,7 @@ describe('collector run stopped by SIGTERM', () => {
 
     expect(result.code).toBe(0);
     expect(await spool.list()).toHaveLength(0);
-    expect(api.requests.filter(isPush)).toHaveLength(1);
+    expect(api!.requests.filter(isPush)).toHaveLength(1);
     const messages = logLines(result.stderr).map((line) => line['msg']);
     expect(messages.filter((message) => message === 'reading the target failed')).toHaveLength(1);
     expect(messages.filter((message) => message === 'collection cycle finished')).toHaveLength(1);
@@ -136,25 +148,17 @@ describe('collector run stopped by SIGTERM', () => {
   });
 
   it('keeps the snapshot when the push times out', async () => {
-    const pushArrived = deferred<void>();
-    const never = deferred<FakeReply>();
-    api = await FakeApi.start((request) => {
-      if (!isPush(request)) {
-        return NO_SETTINGS;
-      }
-      pushArrived.resolve();
-      return never.promise;
-    });
+    const { pushArrived } = await startApiHoldingPushes();
     const started = await startRun(['--request-timeout', '1']);
     const output = collectCliOutput(started);
 
-    await pushArrived.promise;
+    await pushArrived;
     started.kill('SIGTERM');
     const result = await output;
 
     expect(result.code).toBe(0);
     expect(await spool.list()).toHaveLength(1);
-    expect(api.requests.filter(isPush)).toHaveLength(1);
+    expect(api!.requests.filter(isPush)).toHaveLength(1);
     const lines = logLines(result.stderr);
     const deferredPush = lines.find((line) => line['msg'] === 'API unavailable; snapshots stay in the spool');
     expect(deferredPush?.['reason']).toMatch(/timed out: no complete response within 1000 ms/);
@@ -189,19 +193,11 @@ describe('collector run stopped by SIGTERM', () => {
   });
 
   it('second SIGTERM ends it at once', async () => {
-    const pushArrived = deferred<void>();
-    const never = deferred<FakeReply>();
-    api = await FakeApi.start((request) => {
-      if (!isPush(request)) {
-        return NO_SETTINGS;
-      }
-      pushArrived.resolve();
-      return never.promise;
-    });
+    const { pushArrived } = await startApiHoldingPushes();
     const started = await startRun();
     const output = collectCliOutput(started);
 
-    await pushArrived.promise;
+    await pushArrived;
     const stopping = waitForStderr(started, 'stopping after the push in flight');
     started.kill('SIGTERM');
     await stopping;

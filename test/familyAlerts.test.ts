@@ -1,6 +1,6 @@
 import { TestServer, type TestUser } from './helpers/testServer.js';
 import { databaseKinds } from './helpers/testDatabase.js';
-import { PUSH_METRICS, snapshotFixture } from './helpers/snapshotFixture.js';
+import { snapshotFixture } from './helpers/snapshotFixture.js';
 import type { SnapshotWire, TableStatsWire } from '../src/collector/snapshotWire.js';
 
 const ALERTS = `
@@ -58,11 +58,7 @@ describe.each(databaseKinds())('family alert rules on %s', (kind) => {
   async function push(minutes: number, families: Partial<SnapshotWire>): Promise<string> {
     const snapshot = snapshotFixture(collector.collectorId, { collectedAt: new Date(start + minutes * MINUTE).toISOString(), ...families });
     snapshot.server.systemIdentifier = String(systemIdentifier);
-    const response = await server.graphql<{ pushMetrics: { serverId: string } }>(PUSH_METRICS, { input: snapshot }, { token: collector.token });
-    if (!response.body.data) {
-      throw new Error(JSON.stringify(response.body.errors));
-    }
-    return response.body.data.pushMetrics.serverId;
+    return server.pushSnapshot(collector.token, snapshot);
   }
 
   async function alerts(serverId: string, state: string): Promise<AlertNode[]> {

@@ -1,6 +1,6 @@
 import { checkNotReporting } from '../src/alerts/checkNotReporting.js';
 import { databaseKinds } from './helpers/testDatabase.js';
-import { PUSH_METRICS, snapshotFixture } from './helpers/snapshotFixture.js';
+import { snapshotFixture } from './helpers/snapshotFixture.js';
 import { TestServer, type TestUser } from './helpers/testServer.js';
 
 const RETIRE = 'mutation ($id: ID!) { retireServer(id: $id) { id retiredAt } }';
@@ -35,9 +35,7 @@ describe.each(databaseKinds())('retireServer on %s', (kind) => {
   async function push(collectedAt: Date, busy: boolean): Promise<string> {
     const base = snapshotFixture(collector.collectorId, { collectedAt: collectedAt.toISOString() });
     const activity = busy ? { ...base.activity, totalConnections: base.server.maxConnections } : base.activity;
-    const response = await server.graphql<{ pushMetrics: { serverId: string } }>(PUSH_METRICS, { input: { ...base, activity } }, { token: collector.token });
-    expect(response.body.errors).toBeUndefined();
-    return response.body.data!.pushMetrics.serverId;
+    return server.pushSnapshot(collector.token, { ...base, activity });
   }
 
   async function alertsOf(serverId: string): Promise<AlertNode[]> {

@@ -10,6 +10,8 @@ import type { Role } from '../../src/generated/prisma/enums.js';
 import type { Database } from '../../src/db/openDatabase.js';
 import { createTestDatabase, type DatabaseKind } from './testDatabase.js';
 import { LogCapture } from './captureLogs.js';
+import { PUSH_METRICS } from './snapshotFixture.js';
+import type { SnapshotWire } from '../../src/collector/snapshotWire.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -118,6 +120,15 @@ export class TestServer {
       throw new Error(`login failed in test setup: ${JSON.stringify(response.body.errors)}`);
     }
     return response.body.data.login.token;
+  }
+
+  /** Pushes a snapshot with a collector token and returns the server id; throws when the API rejects it. */
+  async pushSnapshot(token: string, snapshot: SnapshotWire): Promise<string> {
+    const response = await this.graphql<{ pushMetrics: { serverId: string } }>(PUSH_METRICS, { input: snapshot }, { token });
+    if (!response.body.data?.pushMetrics) {
+      throw new Error(`pushMetrics failed in test setup: ${JSON.stringify(response.body.errors)}`);
+    }
+    return response.body.data.pushMetrics.serverId;
   }
 
   /** Registers a collector with the right secret and returns its id and token. */
