@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { applyMigrations } from '../src/db/migrator.js';
-import { createEmptyTestDatabase, databaseKinds, type EmptyTestDatabase } from './helpers/testDatabase.js';
+import { MigrationBefore } from './helpers/migrationBefore.js';
+import { databaseKinds, type EmptyTestDatabase } from './helpers/testDatabase.js';
 
 const MIGRATION = '20261204170000_optional_metric_families';
-const projectMigrationsDir = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
-const earlierMigrations = readdirSync(projectMigrationsDir).filter((name) => name < MIGRATION).sort();
 const ALL_FAMILIES = [
   'DATABASES', 'ACTIVITY', 'LOCKS', 'REPLICATION', 'STATEMENTS', 'TABLES', 'INDEXES', 'CHECKPOINTER', 'WAL', 'REPLICATION_SLOTS',
 ];
@@ -19,21 +12,16 @@ const ALL_FAMILIES = [
  * they must keep collecting everything they collected then.
  */
 describe.each(databaseKinds())('optional family migration on %s', (kind) => {
+  let before: MigrationBefore;
   let database: EmptyTestDatabase;
-  let migrationsDir: string;
 
   beforeEach(async () => {
-    database = await createEmptyTestDatabase(kind);
-    migrationsDir = await mkdtemp(join(tmpdir(), 'family-migration-'));
-    for (const name of earlierMigrations) {
-      await cp(join(projectMigrationsDir, name), join(migrationsDir, name), { recursive: true });
-    }
-    await applyMigrations(database.runner, { migrationsDir });
+    before = await MigrationBefore.prepare(kind, MIGRATION);
+    database = before.database;
   });
 
   afterEach(async () => {
-    await database.close();
-    await rm(migrationsDir, { recursive: true, force: true });
+    await before.close();
   });
 
   async function addServer(families: string[]): Promise<string> {
@@ -58,9 +46,7 @@ describe.each(databaseKinds())('optional family migration on %s', (kind) => {
   }
 
   async function applyFamilyMigration(): Promise<void> {
-    await cp(join(projectMigrationsDir, MIGRATION), join(migrationsDir, MIGRATION), { recursive: true });
-    const { applied } = await applyMigrations(database.runner, { migrationsDir });
-    expect(applied).toEqual([MIGRATION]);
+    expect(await before.apply()).toEqual([MIGRATION]);
   }
 
   it('adds the optional families and ACTIVITY to stored lists', async () => {

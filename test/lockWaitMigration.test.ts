@@ -1,11 +1,6 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { applyMigrations } from '../src/db/migrator.js';
-import { createEmptyTestDatabase, databaseKinds, type EmptyTestDatabase } from './helpers/testDatabase.js';
+import { MigrationBefore } from './helpers/migrationBefore.js';
+import { databaseKinds, type EmptyTestDatabase } from './helpers/testDatabase.js';
 
-const projectMigrationsDir = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
 const LOCK_WAIT_MIGRATION = '20261204160000_lock_wait_duration';
 
 interface RuleRow {
@@ -20,28 +15,22 @@ interface RuleRow {
 const SHIPPED_DESCRIPTION = 'Sessions have been waiting on locks for 5 minutes.';
 
 describe.each(databaseKinds())('lock wait rule migration on %s', (kind) => {
+  let before: MigrationBefore;
   let database: EmptyTestDatabase;
-  let migrationsDir: string;
 
   // The database is migrated up to the migration before LOCK_WAIT_MIGRATION,
   // so each test can change the rule first, as a user would have.
   beforeEach(async () => {
-    database = await createEmptyTestDatabase(kind);
-    migrationsDir = await mkdtemp(join(tmpdir(), 'pganalytics-migrations-'));
-    await cp(projectMigrationsDir, migrationsDir, { recursive: true });
-    await rm(join(migrationsDir, LOCK_WAIT_MIGRATION), { recursive: true });
-    await applyMigrations(database.runner, { migrationsDir });
+    before = await MigrationBefore.prepare(kind, LOCK_WAIT_MIGRATION);
+    database = before.database;
   });
 
   afterEach(async () => {
-    await database.close();
-    await rm(migrationsDir, { recursive: true, force: true });
+    await before.close();
   });
 
   async function applyLockWaitMigration(): Promise<RuleRow> {
-    await cp(join(projectMigrationsDir, LOCK_WAIT_MIGRATION), join(migrationsDir, LOCK_WAIT_MIGRATION), { recursive: true });
-    const result = await applyMigrations(database.runner, { migrationsDir });
-    expect(result.applied).toEqual([LOCK_WAIT_MIGRATION]);
+    expect(await before.apply()).toEqual([LOCK_WAIT_MIGRATION]);
     const [row] = await database.runner.query<RuleRow>(
       `SELECT metric, description, warning_threshold, critical_threshold, for_seconds, enabled
        FROM alert_rules WHERE key = 'sessions_blocked_on_locks'`,
