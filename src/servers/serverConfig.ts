@@ -33,6 +33,11 @@ export interface ServerAddress {
 
 const ADDRESS_FIELDS = { id: true, host: true, port: true } as const;
 
+/** Computes ServerConfigView.version from the defaults' row and the server's row. */
+function configVersion(defaults: Pick<CollectorDefaultsView, 'version'>, saved: Pick<ServerConfig, 'version'> | null): number {
+  return defaults.version + (saved?.version ?? 0);
+}
+
 /** Lays a server's saved overrides, if any, over the defaults. */
 export function effectiveConfig(server: ServerAddress, defaults: CollectorDefaultsView, saved: ServerConfig | null): ServerConfigView {
   const families = (saved?.families ?? []).filter(isMetricFamily);
@@ -57,7 +62,7 @@ export function effectiveConfig(server: ServerAddress, defaults: CollectorDefaul
     host: server.host,
     port: server.port,
     ...settings,
-    version: defaults.version + (saved?.version ?? 0),
+    version: configVersion(defaults, saved),
     overrides,
     customized: overrides.length > 0,
     updatedAt: saved?.updatedAt ?? null,
@@ -72,6 +77,15 @@ export async function readServerConfig(prisma: PrismaClient, serverId: string): 
     prisma.serverConfig.findUnique({ where: { serverId } }),
   ]);
   return effectiveConfig(server, defaults, saved);
+}
+
+/** Reads only a server's configuration version, which every pushMetrics result carries. */
+export async function readConfigVersion(prisma: PrismaClient, serverId: string): Promise<number> {
+  const [defaults, saved] = await Promise.all([
+    readCollectorDefaults(prisma),
+    prisma.serverConfig.findUnique({ where: { serverId }, select: { version: true } }),
+  ]);
+  return configVersion(defaults, saved);
 }
 
 /**

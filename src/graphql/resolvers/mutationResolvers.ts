@@ -7,7 +7,7 @@ import { rotateCollectorCertificate } from '../../collectors/rotateCollectorCert
 import { refreshCollectorToken } from '../../collectors/refreshCollectorToken.js';
 import { validateSnapshot } from '../../metrics/validateSnapshot.js';
 import { storeSnapshot } from '../../metrics/storeSnapshot.js';
-import { readServerConfig, updateServerConfig } from '../../servers/serverConfig.js';
+import { readConfigVersion, updateServerConfig } from '../../servers/serverConfig.js';
 import { requireUuid } from '../requireUuid.js';
 import { logout, logoutAll } from '../../auth/logout.js';
 import { changePassword } from '../../auth/changePassword.js';
@@ -88,8 +88,8 @@ export const mutationResolvers: MutationResolvers = {
     if (result.reactivated) {
       logger.info({ event: 'server_reactivated', serverId: result.serverId }, 'retired server reported again');
     }
-    const { version } = await readServerConfig(services.prisma, result.serverId);
-    return { ...result, snapshotId: snapshot.snapshotId, configVersion: version };
+    const configVersion = await readConfigVersion(services.prisma, result.serverId);
+    return { ...result, snapshotId: snapshot.snapshotId, configVersion };
   },
 
   async updateConfig(_parent, args, context) {
