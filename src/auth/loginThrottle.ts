@@ -16,6 +16,11 @@ export interface ThrottleKey {
 export const KNOWN_ADDRESS_DAYS = 30;
 const DAY_MS = 86_400_000;
 
+/** Returns the earliest successful login that still makes an address known to the account at `now`. */
+export function knownAddressSince(now: Date): Date {
+  return new Date(now.getTime() - KNOWN_ADDRESS_DAYS * DAY_MS);
+}
+
 function secondsUntil(until: Date, now: Date): number {
   return Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
 }
@@ -44,7 +49,7 @@ export async function claimLoginAttempt(
     throw addressHeldBack(row.blockedUntil, now);
   }
 
-  const knownAddress = row?.lastSuccessAt != null && now.getTime() - row.lastSuccessAt.getTime() < KNOWN_ADDRESS_DAYS * DAY_MS;
+  const knownAddress = row?.lastSuccessAt != null && row.lastSuccessAt > knownAddressSince(now);
   if (user?.lockedUntil && user.lockedUntil > now && !knownAddress) {
     const wait = secondsUntil(user.lockedUntil, now);
     throw new RateLimitedError(

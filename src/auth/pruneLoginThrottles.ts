@@ -1,7 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { KNOWN_ADDRESS_DAYS } from './loginThrottle.js';
-
-const DAY_MS = 86_400_000;
+import { knownAddressSince } from './loginThrottle.js';
 
 /** Seconds between two runs of the cleanup job. */
 export const LOGIN_THROTTLE_PRUNE_SECONDS = 3600;
@@ -19,7 +17,7 @@ export async function pruneLoginThrottles(
   lockoutWindowSeconds: number,
 ): Promise<number> {
   const failuresBefore = new Date(now.getTime() - lockoutWindowSeconds * 1000);
-  const successBefore = new Date(now.getTime() - KNOWN_ADDRESS_DAYS * DAY_MS);
+  const successBefore = knownAddressSince(now);
 
   const { count } = await prisma.loginThrottle.deleteMany({
     where: {
