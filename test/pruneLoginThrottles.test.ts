@@ -32,7 +32,7 @@ describe.each(databaseKinds())('pruneLoginThrottles on %s', (kind) => {
     const deleted = await pruneLoginThrottles(server.services.prisma, NOW, WINDOW_SECONDS);
 
     expect(deleted).toBe(2);
-    const kept = await server.services.prisma.loginThrottle.findMany({ select: { username: true }, orderBy: { username: 'asc' } });
-    expect(kept.map((row) => row.username)).toEqual(['known-address', 'recent-failure', 'still-blocked']);
+    const remaining = await server.services.prisma.loginThrottle.findMany({ select: { username: true }, orderBy: { username: 'asc' } });
+    expect(remaining.map((row) => row.username)).toEqual(['known-address', 'recent-failure', 'still-blocked']);
   });
 });

@@ -230,7 +230,7 @@ describe('access by role for every protected field', () => {
     },
     'Mutation.retireServer': {
       access: 'ADMIN',
-      // Retiring is idempotent and a retired server still answers the other cases.
+      // Retiring is idempotent, and the other cases still work on a retired server.
       query: 'mutation ($id: ID!) { retireServer(id: $id) { id } }',
       variables: () => ({ id: serverId }),
     },

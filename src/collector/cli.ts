@@ -56,9 +56,9 @@ async function dispatch(config: Awaited<ReturnType<typeof loadCollectorConfig>>,
     logger.info({ event: 'signal', signal }, 'stopping after the push in flight');
     controller.abort();
   };
-  // once: a second signal gets Node's default action and ends the process at
-  // once. That loses nothing, because a snapshot leaves the spool only after
-  // the API has answered its push.
+  // With process.once, a second signal gets Node's default action and ends
+  // the process at once. That loses nothing, because a snapshot leaves the
+  // spool only after the API has acknowledged its push.
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await runCommand(config, logger, controller.signal);

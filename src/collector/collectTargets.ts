@@ -56,8 +56,7 @@ export async function collectTarget(connectionUrl: string, options: CollectOptio
  * and left out, so that one server being down does not stop the others.
  */
 export async function collectTargets(targets: readonly string[], options: TargetOptions, logger: Logger): Promise<SnapshotWire[]> {
-  const snapshots: SnapshotWire[] = [];
-  const targetOf = new Map<SnapshotWire, string>();
+  const collected: Array<{ target: string; snapshot: SnapshotWire }> = [];
   for (const target of targets) {
     const started = performance.now();
     try {
@@ -66,14 +65,13 @@ export async function collectTargets(targets: readonly string[], options: Target
         { event: 'collect', target: redactUrl(target), snapshotId: snapshot.snapshotId, durationMs: Math.round(performance.now() - started) },
         'snapshot collected',
       );
-      snapshots.push(snapshot);
-      targetOf.set(snapshot, target);
+      collected.push({ target, snapshot });
     } catch (error) {
       logger.error({ event: 'collect', outcome: 'failure', target: redactUrl(target), err: error }, 'reading the target failed');
     }
   }
-  warnSharedServers(snapshots, targetOf, logger);
-  return snapshots;
+  warnSharedServers(collected, logger);
+  return collected.map(({ snapshot }) => snapshot);
 }
 
 /** Server identities already warned about, so that `run` warns once rather than every cycle. */
@@ -85,14 +83,14 @@ const warnedServers = new Set<string>();
  * server, so the table and index lists, which cover the target's database
  * only, alternate between snapshots and rules on them resolve and fire again.
  */
-function warnSharedServers(snapshots: readonly SnapshotWire[], targetOf: ReadonlyMap<SnapshotWire, string>, logger: Logger): void {
+function warnSharedServers(collected: ReadonlyArray<{ target: string; snapshot: SnapshotWire }>, logger: Logger): void {
   const byServer = new Map<string, string[]>();
-  for (const snapshot of snapshots) {
+  for (const { target, snapshot } of collected) {
     const identifier = snapshot.server.systemIdentifier;
-    if (identifier === null || identifier === undefined) {
+    if (identifier === null) {
       continue;
     }
-    byServer.set(identifier, [...(byServer.get(identifier) ?? []), redactUrl(targetOf.get(snapshot) ?? '')]);
+    byServer.set(identifier, [...(byServer.get(identifier) ?? []), redactUrl(target)]);
   }
 
   for (const [systemIdentifier, targets] of byServer) {
